@@ -1,0 +1,30 @@
+"""The test suite (`make test`): every notebook through `nbdev-test`, then the checks that the package,
+the notebooks and README.md are in sync. Prints one closing line `N passed, N failed`."""
+import subprocess, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+def run(*cmd, cwd=ROOT):
+    "Run `cmd`, echoing it; True when it exits 0."
+    print('$', ' '.join(map(str, cmd)), flush=True)
+    return subprocess.run(list(map(str, cmd)), cwd=cwd).returncode == 0
+
+def unchanged(what, paths, fix):
+    "True when git sees no change under `paths`; else says which files changed and how to fix it."
+    out = subprocess.run(['git', 'status', '--porcelain', '--', *paths], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    if out: print(f'FAILED: {what} changed files:\n{out}Fix: {fix}, then commit.')
+    return not out
+
+def main():
+    n_nbs = len(list((ROOT/'nbs').glob('*.ipynb')))
+    results = {f'{n_nbs} notebooks (nbdev-test)': run(BIN/'nbdev-test', '--n-workers', '2', '--timing', cwd=ROOT/'nbs')}
+    results['package in sync (nbdev-export)'] = run(BIN/'nbdev-export') and unchanged('nbdev-export', ['hpaic_nb'], 'run nbdev-export')
+    results['notebooks clean (nbdev-clean)'] = run(BIN/'nbdev-clean') and unchanged('nbdev-clean', ['nbs'], 'run nbdev-clean')
+    results['README in sync'] = run(sys.executable, ROOT/'tools'/'readme.py', '--check')
+    for name, ok in results.items(): print(f"{'ok  ' if ok else 'FAIL'} {name}")
+    print(f'{sum(results.values())} passed, {len(results) - sum(results.values())} failed')
+    return 0 if all(results.values()) else 1
+
+if __name__ == '__main__': sys.exit(main())
