@@ -2,12 +2,13 @@
 #   make demo   set up .venv, then run the main job on the embedded default (synthetic) data
 #   make test   set up .venv, then test every notebook and check the package is in sync with them
 # Other targets: make setup | make readme (README.md from nbs/index.ipynb, no Quarto needed) | make clean-demo
+#   make docs (the docs site in _docs/ from the notebooks, no Quarto needed) | make docs-test (it, checked in Chromium)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup demo test readme clean-demo
+.PHONY: setup demo test readme clean-demo docs docs-test chromium
 
 # Reinstall when the dependencies or their pins change. The pins reproduce our results on Linux x86_64
 # with CPython 3.11; elsewhere `pip install -e '.[dev]'` uses the broad ranges of pyproject.toml.
@@ -21,11 +22,22 @@ setup: $(INSTALLED)
 demo: setup
 	$(BIN)/python tools/demo.py
 
-test: setup
+test: setup chromium
 	$(BIN)/python tools/run_tests.py
 
 readme: setup
 	$(BIN)/python tools/readme.py
+
+docs: setup
+	$(BIN)/python tools/docs.py
+
+# The browser test runs Debian's Chromium, installed here when missing (as root, as in CI).
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	test -x $(CHROMIUM) || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+docs-test: docs chromium
+	CHROMIUM=$(CHROMIUM) $(BIN)/python tools/docs_test.py
 
 clean-demo:
 	rm -rf data/synthetic runs/demo

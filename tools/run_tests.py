@@ -23,6 +23,9 @@ def main():
     results['package in sync (nbdev-export)'] = run(BIN/'nbdev-export') and unchanged('nbdev-export', ['hpaic_nb'], 'run nbdev-export')
     results['notebooks clean (nbdev-clean)'] = run(BIN/'nbdev-clean') and unchanged('nbdev-clean', ['nbs'], 'run nbdev-clean')
     results['README in sync'] = run(sys.executable, ROOT/'tools'/'readme.py', '--check')
+    docs_built = run(sys.executable, ROOT/'tools'/'docs.py')
+    results['docs site builds (make docs)'] = docs_built
+    results['docs pages load in Chromium (make docs-test)'] = docs_built and run(sys.executable, ROOT/'tools'/'docs_test.py')
     for name, ok in results.items(): print(f"{'ok  ' if ok else 'FAIL'} {name}")
     print(f'{sum(results.values())} passed, {len(results) - sum(results.values())} failed')
     return 0 if all(results.values()) else 1
