@@ -1,6 +1,6 @@
 """The test suite (`make test`): every notebook through `nbdev-test`, then the checks that the package,
 the notebooks and README.md are in sync. Prints one closing line `N passed, N failed`."""
-import subprocess, sys
+import os, subprocess, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +18,8 @@ def unchanged(what, paths, fix):
     return not out
 
 def main():
+    # nbdev-test runs 2 notebooks at once: one math thread each fills the 2 cores without oversubscribing them
+    os.environ.setdefault('OMP_NUM_THREADS', '1')
     n_nbs = len(list((ROOT/'nbs').glob('*.ipynb')))
     results = {f'{n_nbs} notebooks (nbdev-test)': run(BIN/'nbdev-test', '--n-workers', '2', '--timing', cwd=ROOT/'nbs')}
     results['package in sync (nbdev-export)'] = run(BIN/'nbdev-export') and unchanged('nbdev-export', ['hpaic_nb'], 'run nbdev-export')
