@@ -14,7 +14,7 @@ from execnb.shell import CaptureShell
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ['01_data', '02_synthetic', '03_models', '04_learner', '05_inference', '06_analysis']
-DEMO_DATA = dict(n_train=600, n_test=100, size=128, seed=0, rare_boost=True)  # ~1 min to generate on 2 cores
+DEMO_DATA = dict(n_train=500, n_test=100, size=128, seed=0, rare_boost=True)  # ~30 s to generate on 2 cores
 
 def default_data()->Path:
     "The synthetic default set, generated on first use."
