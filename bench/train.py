@@ -15,7 +15,7 @@ sharing the cores, so on a shared machine it is the fair measure; wall time is r
 images/s: `learn.get_preds` against `model(x)` under `torch.no_grad()`, over the training tensors.
 """
 import argparse, copy, os, time
-import numpy as np, pandas as pd, torch
+import pandas as pd, torch
 from sklearn.metrics import f1_score
 from torch.utils.data import DataLoader as TorchDL, TensorDataset
 from fastai.data.core import DataLoaders
