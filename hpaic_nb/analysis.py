@@ -15,24 +15,29 @@ from fastai.interpret import Interpretation
 from fastai.learner import Learner
 from fastai.losses import BCEWithLogitsLossFlat
 from .core import CLASS_NAMES, N_CLASSES, figures_dir
-from .data import hpa_dls, labels_table, rgby_composite, save_atomic
-from .learner import evaluate, f1_table, load_model_files, recipe_table
+from .data import RGBYReader, hpa_dls, labels_table, read_labels, rgby_composite, rows_dl, save_atomic
+from .learner import evaluate, f1_scores, f1_table, load_model_files, predict_labels, recipe_table
 
 # %% auto #0
-__all__ = ['RESULT_ROWS', 'run_learner', 'plot_class_f1', 'plot_pr_curves', 'plot_thresholds', 'pick_samples', 'plot_predictions',
-           'plot_top_losses_rgby', 'results_table', 'write_results']
+__all__ = ['run_learner', 'plot_class_f1', 'plot_pr_curves', 'plot_thresholds', 'pick_samples', 'plot_predictions',
+           'plot_top_losses_rgby', 'test_scores', 'results_table', 'write_results']
 
 # %% ../nbs/06_analysis.ipynb #bb49ca89
 def run_learner(
     model_dir, # folder written by `train`
     data, # the data folder the run was trained on
+    split:str='holdout', # images to analyse: 'holdout' (the run's held-out rows) or 'test' (`test/` + `test_truth.csv`)
     bs:int=32, # batch size
     **kwargs, # passed to `hpa_dls`, e.g. `num_workers`
 )->Learner:
-    "A fastai `Learner` with the saved model of `model_dir` and the validation split of `data` it was trained with."
+    "A fastai `Learner` with the saved model of `model_dir` whose validation loader holds the `split` images of `data`."
     model, cfg = load_model_files(model_dir)
-    df = labels_table(data, valid_pct=cfg['train']['valid_pct'], seed=cfg['train']['seed'])
+    t, data = cfg['train'], Path(data)
+    df = labels_table(data, valid_pct=t['valid_pct'], seed=t['seed'], holdout_pct=t.get('holdout_pct', 0.))
     dls = hpa_dls(data, cfg['size'], bs, df=df, stats=cfg['stats'], augment=False, **kwargs)
+    if split not in ('holdout', 'test'): raise ValueError(f"split {split!r}: choose 'holdout' or 'test'")
+    if split == 'test': dls.loaders[1] = rows_dl(dls, read_labels(data/'test_truth.csv'), RGBYReader(data/'test', cfg['size']))
+    else: dls.loaders[1] = rows_dl(dls, df[df.is_holdout])
     learn = Learner(dls, model, loss_func=BCEWithLogitsLossFlat())
     learn.thresholds = np.array(cfg['thresholds'])
     return learn
@@ -42,17 +47,17 @@ def plot_class_f1(
     table:pd.DataFrame, # `f1_table` output
     ax=None, # matplotlib axis
 ):
-    "Horizontal bars of per-class F1, best on top, each labelled with its validation support."
+    "Horizontal bars of per-class F1, best on top, each labelled with its support (images of the class)."
     ax = ax or plt.subplots(figsize=(7, 8))[1]
     t = table.sort_values('f1')
     ax.barh(t.index, t.f1, color='tab:green')
     for i, (f, n) in enumerate(zip(t.f1, t.support)): ax.text(f, i, f' {f:.2f} (n={n})', va='center', fontsize=7)
-    ax.set_xlim(0, 1.15); ax.set_xlabel('F1 on validation'); ax.set_title('Per-class F1 (n = validation images)')
+    ax.set_xlim(0, 1.15); ax.set_xlabel('F1'); ax.set_title('Per-class F1 (n = images of the class)')
     return ax
 
 # %% ../nbs/06_analysis.ipynb #7f0983a3
 def plot_pr_curves(
-    probs, y, # validation probabilities and one-hot truth
+    probs, y, # probabilities and one-hot truth (e.g. of held-out or test images)
     classes, # class indices to draw
     thresholds=None, # fitted thresholds, marked on each curve
     ax=None, # matplotlib axis
@@ -129,28 +134,36 @@ def plot_top_losses_rgby(
     k:int=8, # samples to show
     ncols:int=4, # columns of the grid
 ):
-    "The `k` validation samples with the largest loss (fastai's `Interpretation`), as labelled composites."
+    "The `k` samples of `learn`'s validation loader (held-out or test images) with the largest loss, as labelled composites."
     interp = Interpretation.from_learner(learn)
     losses, idx = interp.top_losses(k)
     probs, y = evaluate(learn, interp.dl)
     imgs = torch.stack([learn.dls.valid_ds[i][0] for i in idx.tolist()])
     return plot_predictions(imgs, y[idx], probs[idx] > learn.thresholds, ncols, [f'loss {l:.3f}' for l in losses.tolist()])
 
-# %% ../nbs/06_analysis.ipynb #12edb69d
-RESULT_ROWS = {'SimpleCNN + BCE': '0.5', 'ResNet18 + BCE': '0.5', 'ResNet18 + focal + oversampling': 'fitted',
-               'EfficientNet-B0 + focal + oversampling': 'fitted', 'ConvNeXt-Tiny + focal + oversampling': 'fitted'}
+# %% ../nbs/06_analysis.ipynb #c82f5360
+def test_scores(
+    model_dir, # folder written by `train`
+    data, # its data folder, with `test/` and `test_truth.csv`
+    bs:int=64, # batch size
+    **kwargs, # passed to `run_learner`, e.g. `num_workers`
+)->dict:
+    "Macro/micro F1 of the saved model on the test split, at its saved thresholds, at least one label per image."
+    learn = run_learner(model_dir, data, 'test', bs, **kwargs)
+    probs, y = evaluate(learn)
+    return f1_scores(predict_labels(probs, learn.thresholds), y)
+
+# %% ../nbs/06_analysis.ipynb #0766f406
 def results_table(
     configs:dict, # recipe name -> run config (from `run_recipe`)
-    thresholds:dict=RESULT_ROWS, # recipe name -> '0.5' or 'fitted'
+    tests:dict, # recipe name -> its `test_scores`
+    baselines:pd.DataFrame, # baseline name -> `macro`, `micro` on the same test images (e.g. `baseline_scores`)
 )->pd.DataFrame:
-    "Macro/micro F1 of each recipe at its threshold rule, epochs and wall time, best macro F1 first."
-    t = recipe_table(configs)
-    rule = pd.Series({n: thresholds.get(n, 'fitted') for n in t.index})
-    pick = lambda m: np.where(rule == '0.5', t[f'{m} F1 @0.5'], t[f'{m} F1 @fitted'])
-    res = pd.DataFrame({'thresholds': rule, 'macro F1': pick('macro'), 'micro F1': pick('micro'),
-                        'macro F1, fitted thresholds': t['macro F1 @fitted'],
-                        'epochs': t.epochs, 'train time (s)': t['train time (s)']}, index=t.index)
-    return res.sort_values('macro F1', ascending=False)
+    "Test macro/micro F1 of every model and baseline, best first, with each model's held-out F1, selected epoch and time."
+    models = pd.DataFrame.from_dict(tests, orient='index').join(recipe_table(configs).drop(columns='held-out micro F1'))
+    rows = pd.concat([models.assign(kind='model'), baselines.assign(kind='baseline')])
+    rows = rows.rename(columns={'macro': 'test macro F1', 'micro': 'test micro F1'}).sort_values('test macro F1', ascending=False)
+    return rows[['kind', *rows.columns.drop('kind')]].rename_axis('')
 
 # %% ../nbs/06_analysis.ipynb #bfc3a751
 def write_results(
@@ -159,6 +172,6 @@ def write_results(
     dest=None, # markdown file (default: figures/results.md)
 )->str:
     "Write the results table as markdown with a line saying what it was measured on; returns the text."
-    text = f"{table.round(3).to_markdown()}\n\n{about}\n"
+    text = f"{table.round(3).astype(object).where(table.notna(), '').to_markdown()}\n\n{about}\n"
     save_atomic(Path(dest or figures_dir()/'results.md'), lambda fn: Path(fn).write_text(text))
     return text

@@ -215,10 +215,11 @@ def hpaic_cache(
 
 # %% ../nbs/07_cache.ipynb #d4d678da
 def loader_kwargs(
-    num_workers:int|None=None, # loader worker processes (default: fastcore's `defaults.cpus`)
+    num_workers:int|None=None, # loader worker processes (default: `defaults.cpus` with a GPU, 0 without)
 )->dict:
-    "`DataLoader` settings for speed: worker processes, and pinned memory when there is a GPU."
-    return dict(num_workers=defaults.cpus if num_workers is None else num_workers, pin_memory=torch.cuda.is_available())
+    "`DataLoader` settings for speed: worker processes when a GPU computes, and pinned memory for it."
+    cuda = torch.cuda.is_available()
+    return dict(num_workers=(defaults.cpus if cuda else 0) if num_workers is None else num_workers, pin_memory=cuda)
 
 # %% ../nbs/07_cache.ipynb #ef375d78
 def gpu_speedups(

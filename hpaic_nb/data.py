@@ -12,7 +12,8 @@ from PIL import Image, UnidentifiedImageError
 import matplotlib.pyplot as plt
 from fastcore.basics import store_attr
 from fastai.data.block import DataBlock, MultiCategoryBlock
-from fastai.data.transforms import ColSplitter, IntToFloatTensor, Normalize
+from fastai.data.core import Datasets
+from fastai.data.transforms import IntToFloatTensor, MultiCategorize, Normalize, OneHotEncode
 from fastai.torch_core import TensorImage, show_image
 from fastai.vision.augment import aug_transforms
 from fastai.vision.data import ImageBlock
@@ -23,8 +24,9 @@ from .core import CLASS_NAMES, N_CLASSES, CHANNELS, HPA_STATS, figures_dir, real
 # %% auto #0
 __all__ = ['CHANNEL_EXTS', 'parse_target', 'read_labels', 'read_sample_submission', 'one_hot', 'SampleError', 'channel_path',
            'open_channel', 'open_rgby', 'save_rgby', 'rgby_composite', 'TensorRGBY', 'RGBYImageBlock', 'RGBYReader',
-           'class_names', 'stratified_split', 'channel_stats', 'hpa_augment', 'labels_table', 'hpa_dls', 'class_counts',
-           'labels_per_image', 'cooccurrence', 'plot_class_counts', 'plot_labels_per_image', 'plot_cooccurrence']
+           'class_names', 'stratified_split', 'channel_stats', 'hpa_augment', 'labels_table', 'split_rows', 'hpa_dls',
+           'rows_dl', 'class_counts', 'labels_per_image', 'cooccurrence', 'plot_class_counts', 'plot_labels_per_image',
+           'plot_cooccurrence']
 
 # %% ../nbs/01_data.ipynb #e3a02c76
 def parse_target(
@@ -216,20 +218,33 @@ def hpa_augment(
 def labels_table(
     path, # data folder in the Kaggle layout
     csv:str='train.csv', # labels file in `path`
-    valid_pct:float=0.2, # fraction for validation
-    seed:int=42, # seed of the stratified split
+    valid_pct:float=0.2, # fraction of all rows for validation (checkpoint selection, threshold fitting)
+    seed:int=42, # seed of the stratified splits
+    holdout_pct:float=0., # fraction of all rows held out to be scored only
 )->pd.DataFrame:
-    "Labels of `path/csv` with an `is_valid` column from a stratified split."
+    "Labels of `path/csv` with `is_valid` and `is_holdout` columns from seeded stratified splits."
     df = read_labels(Path(path)/csv)
-    df['is_valid'] = stratified_split(one_hot(df.labels), valid_pct, seed)
+    y, is_valid = one_hot(df.labels), np.zeros(len(df), bool)
+    df['is_holdout'] = stratified_split(y, holdout_pct, seed + 1) if holdout_pct > 0 else False
+    rest = np.flatnonzero(~df.is_holdout.values)
+    is_valid[rest] = stratified_split(y[rest], valid_pct / (1 - holdout_pct), seed)
+    df['is_valid'] = is_valid
     return df
+
+# %% ../nbs/01_data.ipynb #ce57aaee
+def split_rows(
+    df:pd.DataFrame, # labels table with `is_valid` (and optionally `is_holdout`)
+)->tuple:
+    "fastai splitter: (training rows, validation rows); held-out rows are in neither, so no loader sees them."
+    held = df.is_holdout.values if 'is_holdout' in df else np.zeros(len(df), bool)
+    return list(np.flatnonzero(~df.is_valid.values & ~held)), list(np.flatnonzero(df.is_valid.values))
 
 # %% ../nbs/01_data.ipynb #c6307931
 def hpa_dls(
     path, # data folder in the Kaggle layout: `train.csv` and `train/{Id}_{channel}.png`
     size:int=256, # images are resized to `size×size` when read
     bs:int=32, # batch size
-    df:pd.DataFrame|None=None, # labels table with `is_valid` (default: `labels_table(path, csv, valid_pct, seed)`)
+    df:pd.DataFrame|None=None, # labels table with `is_valid`, optionally `is_holdout` (default: `labels_table(path, csv, valid_pct, seed)`)
     csv:str='train.csv', # labels file in `path`
     folder:str='train', # image folder in `path`
     valid_pct:float=0.2, # fraction for validation
@@ -241,17 +256,30 @@ def hpa_dls(
     reader=None, # callable: labels-table row -> `4×size×size` uint8 array (default: `RGBYReader(path/folder, size)`)
     **kwargs, # passed to `DataBlock.dataloaders`, e.g. `num_workers`
 ):
-    "fastai `DataLoaders` of (`TensorRGBY`, 28-class multi-label) from a Kaggle-layout folder."
+    "fastai `DataLoaders` of (`TensorRGBY`, 28-class multi-label) from a Kaggle-layout folder; held-out rows left out."
     path = Path(path)
     if df is None: df = labels_table(path, csv, valid_pct, seed)
     reader = reader or RGBYReader(path/folder, size)
     if stats == 'hpa': stats = HPA_STATS
-    elif stats == 'data': stats = channel_stats(reader(i) for i in df.Id[~df.is_valid][:n_stats])
+    elif stats == 'data': stats = channel_stats(reader(i) for i in df.Id.values[split_rows(df)[0][:n_stats]])
     tfms = [*(hpa_augment(size) if augment else []), Normalize.from_stats(*stats)]
     dblock = DataBlock(blocks=(RGBYImageBlock(), MultiCategoryBlock(vocab=list(CLASS_NAMES))), get_x=reader,
-                       get_y=class_names, splitter=ColSplitter('is_valid'), batch_tfms=tfms)
+                       get_y=class_names, splitter=split_rows, batch_tfms=tfms)
     if wgts is None: return dblock.dataloaders(df, bs=bs, seed=seed, **kwargs)
     return dblock.weighted_dataloaders(df, wgts=np.asarray(wgts), bs=bs, seed=seed, **kwargs)
+
+# %% ../nbs/01_data.ipynb #af8a2fd7
+def rows_dl(
+    dls, # `DataLoaders` from `hpa_dls`
+    df:pd.DataFrame, # labels-table rows to load (`Id`, `labels`), e.g. the held-out ones
+    reader=None, # row -> RGBY array (default: the reader of `dls`)
+    bs:int|None=None, # batch size (default: that of `dls.valid`)
+):
+    "A labelled loader over the rows of `df`, unshuffled and unaugmented, with the transforms of `dls.valid`."
+    reader = reader or dls.valid_ds.tls[0].tfms.fs[0]
+    tfms = [[reader, TensorRGBY.create], [class_names, MultiCategorize(vocab=list(CLASS_NAMES)), OneHotEncode(N_CLASSES)]]
+    ds = Datasets(df, tfms=tfms, split_idx=1)  # split_idx 1: the validation transforms (no augmentation)
+    return dls.valid.new(ds, bs=bs or dls.valid.bs, shuffle=False, drop_last=False)
 
 # %% ../nbs/01_data.ipynb #aec3bedb
 def class_counts(

@@ -12,12 +12,12 @@ import numpy as np, pandas as pd, torch
 from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
 from .core import CHANNELS, CLASS_NAMES, N_CLASSES
-from .data import SampleError, open_rgby, parse_target, read_sample_submission, save_atomic
-from .learner import load_model_files
+from .data import SampleError, one_hot, open_rgby, parse_target, read_labels, read_sample_submission, save_atomic
+from .learner import f1_scores, load_model_files, predict_labels
 
 # %% auto #0
-__all__ = ['dihedral_views', 'predict_batch', 'probs_to_labels', 'write_submission', 'read_submission', 'folder_ids',
-           'read_batch', 'predict', 'predict_cli']
+__all__ = ['dihedral_views', 'predict_batch', 'probs_to_labels', 'write_submission', 'read_submission', 'score_submission',
+           'folder_ids', 'read_batch', 'predict', 'predict_cli']
 
 # %% ../nbs/05_inference.ipynb #cefc9b25
 def dihedral_views(
@@ -46,9 +46,8 @@ def probs_to_labels(
     thresholds, # scalar or 28 thresholds
     allow_empty:bool=False, # keep images with no class above threshold empty
 )->list:
-    "Predicted class indices per image; the most probable class where none passes, unless `allow_empty`."
-    above = np.asarray(probs) > np.asarray(thresholds)
-    return [list(np.flatnonzero(a)) or ([] if allow_empty else [int(p.argmax())]) for a, p in zip(above, probs)]
+    "Predicted class indices per image (`predict_labels`): the most probable class where none passes, unless `allow_empty`."
+    return [[int(c) for c in np.flatnonzero(row)] for row in predict_labels(probs, thresholds, allow_empty)]
 
 # %% ../nbs/05_inference.ipynb #152f9a6a
 def write_submission(
@@ -74,6 +73,17 @@ def read_submission(
     "Predicted class indices per Id of a submission file (empty predictions allowed)."
     df = pd.read_csv(fn, dtype=str, keep_default_na=False)
     return {i: parse_target(t, f"{fn} line {n+2} (Id {i})") if t.strip() else [] for n, (i, t) in enumerate(zip(df.Id, df.Predicted))}
+
+# %% ../nbs/05_inference.ipynb #de10ab8f
+def score_submission(
+    fn, # a submission csv `Id,Predicted`
+    truth, # a labels csv `Id,Target` with the true labels of the same Ids (e.g. a synthetic set's `test_truth.csv`)
+)->dict:
+    "Macro and micro F1 of submission `fn` against `truth`, as the challenge scored them."
+    pred, y = read_submission(fn), read_labels(truth).set_index('Id').labels
+    missing = y.index.difference(list(pred))
+    if len(missing): raise ValueError(f"{fn}: no prediction for {len(missing)} Ids of {truth}, e.g. {missing[0]}")
+    return f1_scores(one_hot([pred[i] for i in y.index]), one_hot(y))
 
 # %% ../nbs/05_inference.ipynb #8fcff5f8
 def folder_ids(

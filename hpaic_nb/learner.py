@@ -6,10 +6,11 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/learner.html.md"""
 
 # %% ../nbs/04_learner.ipynb #61724735
 from __future__ import annotations
-import json, os, random, time
+import json, os, random, re, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import torch.nn.functional as F
+from PIL import Image
 from sklearn.metrics import f1_score, precision_score, recall_score
 from fastcore.basics import noop, store_attr
 from fastcore.script import call_parse
@@ -23,16 +24,18 @@ from fastai.losses import BCEWithLogitsLossFlat
 from fastai.metrics import AccumMetric, ActivationType
 from fastai.torch_core import Module, distrib_barrier, set_seed
 from .core import CLASS_NAMES, CHANNELS, N_CLASSES
-from .data import hpa_dls, labels_table, one_hot, save_atomic
+from .data import channel_path, hpa_dls, labels_table, one_hot, rows_dl, save_atomic, split_rows
 from .cache import cached_dls, gpu_speedups, loader_kwargs
 from .distributed import distributed, is_rank0, join_processes, main_process_value, num_processes, rank0_first
 from .models import build_model, model_splitter
 
 # %% auto #0
-__all__ = ['LOSSES', 'THRESH_GRID', 'RECIPES', 'FocalLossMulti', 'pos_weights', 'hpa_loss', 'oversample_weights', 'f1_metric',
-           'f1_per_threshold', 'fit_thresholds', 'f1_table', 'f1_scores', 'hpa_learner', 'normalize_stats',
-           'save_model_files', 'load_model_files', 'rng_states', 'set_rng_states', 'ResumableCheckpoint',
-           'ResumableCSVLogger', 'evaluate', 'train', 'train_cli', 'run_settings', 'run_recipe', 'recipe_table']
+__all__ = ['LOSSES', 'THRESH_GRID', 'EPOCHS', 'LR', 'RECIPES', 'FocalLossMulti', 'pos_weights', 'hpa_loss', 'oversample_weights',
+           'f1_per_threshold', 'fit_thresholds', 'f1_table', 'f1_scores', 'crossfit_predictions', 'crossfit_f1',
+           'f1_metric', 'predict_labels', 'baseline_scores', 'hpa_learner', 'normalize_stats', 'save_model_files',
+           'load_model_files', 'init_weights', 'rng_states', 'set_rng_states', 'ResumableCheckpoint',
+           'ResumableCSVLogger', 'evaluate', 'native_size', 'train_dls', 'train', 'held_out_scores', 'check_learned',
+           'finish_run', 'train_cli', 'run_settings', 'recipe_dir', 'run_recipe', 'recipe_table']
 
 # %% ../nbs/04_learner.ipynb #fea0d7ad
 class FocalLossMulti(Module):
@@ -82,15 +85,6 @@ def oversample_weights(
     w = (y * class_w).max(1)
     w[w == 0] = class_w.min()  # images without labels (should not occur) keep the smallest weight
     return w / w.sum()
-
-# %% ../nbs/04_learner.ipynb #4a5056ca
-def f1_metric(
-    average:str='macro', # 'macro' or 'micro'
-    thresh:float=0.5, # decision threshold on sigmoid outputs
-)->AccumMetric:
-    "fastai metric `f1_{average}`: multi-label F1 over the whole validation set."
-    return AccumMetric(f1_score, activation=ActivationType.Sigmoid, thresh=thresh, flatten=False, to_np=True,
-                       invert_arg=True, average=average, zero_division=0, name=f'f1_{average}')
 
 # %% ../nbs/04_learner.ipynb #ce2cd231
 def f1_per_threshold(
@@ -148,6 +142,63 @@ def f1_scores(probs, y, thresholds=0.5)->dict:
     y = np.asarray(y).astype(int)
     return {a: float(f1_score(y, pred, average=a, zero_division=0)) for a in ('macro', 'micro')}
 
+# %% ../nbs/04_learner.ipynb #28e59736
+def crossfit_predictions(
+    probs:np.ndarray, # `(n, c)` probabilities
+    y:np.ndarray, # `(n, c)` one-hot truth
+    seed:int=0, # seed of the split into two halves
+    shrink:float=10., # passed to `fit_thresholds`
+)->np.ndarray:
+    "Boolean predictions where each random half of the rows is thresholded by `fit_thresholds` on the other half."
+    probs, y = np.asarray(probs), np.asarray(y)
+    halves = np.array_split(np.random.default_rng(seed).permutation(len(probs)), 2)
+    pred = np.zeros(probs.shape, bool)
+    for a, b in (halves, halves[::-1]): pred[a] = probs[a] > fit_thresholds(probs[b], y[b], shrink)
+    return pred
+
+# %% ../nbs/04_learner.ipynb #93cf753f
+def crossfit_f1(
+    probs:np.ndarray, # `(n, c)` probabilities
+    y:np.ndarray, # `(n, c)` one-hot truth
+    average:str='macro', # 'macro' or 'micro'
+)->float:
+    "F1 of `crossfit_predictions`: each half of the rows scored at thresholds fitted on the other half."
+    return f1_score(np.asarray(y).astype(int), crossfit_predictions(probs, y), average=average, zero_division=0)
+def f1_metric(
+    average:str='macro', # 'macro' or 'micro'
+)->AccumMetric:
+    "fastai metric `f1_{average}_cv`: `crossfit_f1` over the whole validation set."
+    return AccumMetric(crossfit_f1, activation=ActivationType.Sigmoid, flatten=False, to_np=True,
+                       average=average, name=f'f1_{average}_cv')
+
+# %% ../nbs/04_learner.ipynb #0abb2a23
+def predict_labels(
+    probs:np.ndarray, # `(n, 28)` probabilities
+    thresholds, # scalar or 28 thresholds
+    allow_empty:bool=False, # keep images with no class above threshold empty
+)->np.ndarray:
+    "Boolean decisions `probs > thresholds`; an image with none gets its most probable class, unless `allow_empty`."
+    probs = np.asarray(probs)
+    pred = probs > np.asarray(thresholds)
+    if not allow_empty: pred[np.flatnonzero(~pred.any(1)), probs[~pred.any(1)].argmax(1)] = True
+    return pred
+
+# %% ../nbs/04_learner.ipynb #212d9a94
+def baseline_scores(
+    y_train:np.ndarray, # `(n, 28)` one-hot training labels: class frequencies and the most frequent classes
+    y_eval:np.ndarray, # `(m, 28)` one-hot truth of the images scored
+    n_frequent:int=3, # how many of the most frequent training classes to predict
+)->pd.DataFrame:
+    "Macro/micro F1 on `y_eval` of: every class, the most frequent training classes, random at training prevalence."
+    y_train, y_eval = np.asarray(y_train, float), np.asarray(y_eval, float)
+    top = np.argsort(-y_train.sum(0), kind='stable')[:n_frequent]
+    frequent = np.zeros_like(y_eval); frequent[:, top] = 1
+    p, q = y_train.mean(0), y_eval.mean(0)
+    rand = {'macro': float(np.mean(2 * p * q / np.maximum(p + q, 1e-12))), 'micro': float(2 * (p * q).sum() / (p.sum() + q.sum()))}
+    rows = {'every class': f1_scores(np.ones_like(y_eval), y_eval), f'most frequent classes ({", ".join(map(str, top))})':
+            f1_scores(frequent, y_eval), 'random at training prevalence (expected)': rand}
+    return pd.DataFrame.from_dict(rows, orient='index').rename_axis('baseline')
+
 # %% ../nbs/04_learner.ipynb #c0be6d0d
 def hpa_learner(
     dls, # `DataLoaders` from `hpa_dls`
@@ -196,6 +247,18 @@ def load_model_files(
     except Exception as e: raise ValueError(f"{src/'model.pth'}: not the weights of a '{config['arch']}' model ({e})") from e
     return model.eval(), config
 
+# %% ../nbs/04_learner.ipynb #c3adeb3d
+def init_weights(
+    model, # a model from `build_model(arch)`
+    src, # folder written by `train` (or `save_model_files`) with a model of the same arch
+    arch:str, # `model`'s arch, checked against `src`'s
+):
+    "Copy the weights of the trained model in `src` into `model`: fine-tuning from a run instead of from scratch."
+    trained, cfg = load_model_files(src)
+    if cfg['arch'] != arch: raise ValueError(f"{src}: holds a '{cfg['arch']}' model, not a '{arch}' one: pass --arch {cfg['arch']}")
+    model.load_state_dict(trained.state_dict())
+    return model
+
 # %% ../nbs/04_learner.ipynb #24b4562f
 def rng_states(dls)->dict:
     "JSON-able states of every random generator training draws from (torch, numpy, python, the loader's)."
@@ -214,10 +277,11 @@ def set_rng_states(dls, s:dict):
 
 # %% ../nbs/04_learner.ipynb #6fcc6d4d
 class ResumableCheckpoint(SaveModelCallback):
-    "Keep `best` by `monitor` (reloaded at the end), and save `last` + `progress.json` every epoch for resuming."
-    def __init__(self, monitor='f1_macro', progress:dict|None=None):
-        super().__init__(monitor=monitor, comp=np.greater, fname='best', reset_on_fit=progress is None)
-        self.progress = progress
+    "Keep `best` by `monitor` (reloaded at the end; 'last': keep the final weights), and save `last` + `progress.json` every epoch."
+    def __init__(self, monitor='valid_loss', progress:dict|None=None):
+        self.keep_last = monitor == 'last'
+        super().__init__(monitor='valid_loss' if self.keep_last else monitor, fname='best', reset_on_fit=progress is None)
+        self.progress, self.best_epoch = progress, (progress or {}).get('best_epoch', 0)
         if progress: self.best = progress['best']
     def _skipped(self): return self.progress is not None and self.epoch <= self.progress['epoch']
     def before_epoch(self):
@@ -229,11 +293,15 @@ class ResumableCheckpoint(SaveModelCallback):
     def after_epoch(self):
         if self._skipped(): self.learn.logger = self._logger; return
         super().after_epoch()
+        if self.keep_last or self.new_best: self.best_epoch = self.epoch
         self.learn.save('last', with_opt=True)  # fastai saves in rank 0 only
         if not is_rank0(): return
         sl = self.recorder.smooth_loss
-        prog = {'epoch': self.epoch, 'best': float(self.best), 'rng': rng_states(self.dls), 'smooth_loss': [float(sl.val), sl.count]}
+        prog = {'epoch': self.epoch, 'best': float(self.best), 'best_epoch': self.best_epoch, 'rng': rng_states(self.dls),
+                'smooth_loss': [float(sl.val), sl.count]}
         save_atomic(self.path/'progress.json', lambda fn: Path(fn).write_text(json.dumps(prog)))
+    def after_fit(self):
+        if not self.keep_last: super().after_fit()
 
 # %% ../nbs/04_learner.ipynb #59d0ded1
 class ResumableCSVLogger(CSVLogger):
@@ -263,60 +331,140 @@ def evaluate(learn, dl=None)->tuple:
     probs, targs = learn.get_preds(dl=dl or learn.dls.valid)
     return probs.float().numpy(), targs.numpy()
 
+# %% ../nbs/04_learner.ipynb #335a7031
+EPOCHS, LR = 16, 1e-2  # `train`'s default schedule: epochs of `fit_one_cycle` and its maximum learning rate
+
+# %% ../nbs/04_learner.ipynb #d3205288
+def native_size(
+    folder, # image folder
+    id:str, # one sample Id
+)->int:
+    "Side of the (square) green channel image of sample `id`: the size `train` uses by default."
+    with Image.open(channel_path(folder, id, 'green')) as im: return max(im.size)
+
+# %% ../nbs/04_learner.ipynb #053dff1a
+def train_dls(
+    data, # data folder in the Kaggle layout (train.csv + train/)
+    df:pd.DataFrame, # labels table from `labels_table` (with `is_valid`, `is_holdout`)
+    size:int, # image size
+    bs:int=32, # batch size
+    seed:int=42, # seed of the loaders' shuffling and sampling
+    stats='data', # normalisation: 'data', 'hpa' or (means, stds)
+    sampler:str='shuffle', # 'shuffle', or 'oversample' (weighted by rarest class)
+    num_workers:int|None=None, # loader processes (default: fastai's)
+    cache:bool=True, # read images through the preprocessing cache (notebook 07), built on first use
+    cache_dir=None, # where the cache lives (default: `data/cache/train_<size>`)
+):
+    "The training and validation `DataLoaders` of `train`: cached, oversampled if asked, held-out rows left out."
+    if sampler not in ('oversample', 'shuffle'): raise ValueError(f"unknown sampler {sampler!r}: 'oversample' or 'shuffle'")
+    wgts = None
+    if sampler == 'oversample':
+        trn, wgts = split_rows(df)[0], np.zeros(len(df))
+        wgts[trn] = oversample_weights(one_hot(df.labels[trn]))
+    kw = dict(df=df, seed=seed, stats=stats, wgts=wgts, **loader_kwargs(num_workers))
+    return rank0_first(lambda: cached_dls(data, size, bs, cache_dir, **kw)) if cache else hpa_dls(data, size, bs, **kw)
+
 # %% ../nbs/04_learner.ipynb #0cf1d1c9
 def train(
     data, # data folder in the Kaggle layout (train.csv + train/)
     out, # output folder for checkpoints, logs and the model files
     arch:str='resnet18', # one of `hpaic_nb.models.ARCHS`
-    size:int=256, # image size
+    size:int|None=None, # image size (default: the images' own, `native_size`)
     bs:int=32, # batch size
-    epochs:int=5, # epochs of `fit_one_cycle`
-    lr:float=2e-3, # maximum learning rate
+    epochs:int=EPOCHS, # epochs of `fit_one_cycle`
+    lr:float=LR, # maximum learning rate
     lr_find:bool=False, # pick the learning rate with `lr_find` (its 'valley') instead
-    loss:str='focal', # one of `LOSSES`
-    sampler:str='oversample', # 'oversample' (weighted by rarest class) or 'shuffle'
+    loss:str='bce', # one of `LOSSES`
+    sampler:str='shuffle', # 'shuffle', or 'oversample' (weighted by rarest class)
+    select:str='valid_loss', # checkpoint kept: lowest 'valid_loss', highest 'f1_macro_cv', or 'last'
     seed:int=42, # seed of split, initialisation and sampling
-    valid_pct:float=0.2, # validation fraction
+    valid_pct:float=0.2, # fraction for validation: checkpoint selection and threshold fitting
+    holdout_pct:float=0.1, # fraction held out and only scored (0: none)
     stats='data', # normalisation: 'data', 'hpa' or (means, stds)
     pretrained:bool=False, # torchvision ImageNet weights (download)
     weights=None, # or a local ImageNet `state_dict` file
+    init=None, # or start from the weights of this model folder (a run of the same arch)
     resume:bool=False, # continue the interrupted run in `out`
     overwrite:bool=False, # replace a finished run in `out`
     num_workers:int|None=None, # loader processes (default: fastai's)
+    threads:int|None=None, # torch's CPU threads (default: torch's, one per core); results depend on it
     cache:bool=True, # read images through the preprocessing cache (notebook 07), built on first use
     cache_dir=None, # where the cache lives (default: `data/cache/train_<size>`)
     cbs=None, # extra fastai callbacks
 )->dict:
-    "Train a model and write history, checkpoints, thresholds and model files to `out`; returns the scores."
+    "Train a model and write history, checkpoints, split, thresholds, scores and model files to `out`; returns the config."
     out = Path(out); _check_out(out, resume, overwrite); out.mkdir(parents=True, exist_ok=True)
-    if sampler not in ('oversample', 'shuffle'): raise ValueError(f"unknown sampler {sampler!r}: 'oversample' or 'shuffle'")
     join_processes()  # when launched in several processes: before the loaders, on this process's GPU
+    if threads: torch.set_num_threads(threads)
     set_seed(seed, reproducible=True)
-    df = labels_table(data, valid_pct=valid_pct, seed=seed)
-    y = one_hot(df.labels)
-    wgts = oversample_weights(y) if sampler == 'oversample' else None
-    kw = dict(df=df, seed=seed, stats=stats, wgts=wgts, **loader_kwargs(num_workers))
-    dls = rank0_first(lambda: cached_dls(data, size, bs, cache_dir, **kw)) if cache else hpa_dls(data, size, bs, **kw)
-    learn = gpu_speedups(hpa_learner(dls, arch, loss, y[~df.is_valid.values], pretrained, weights, path=out, model_dir='checkpoints'))
+    df = labels_table(data, valid_pct=valid_pct, seed=seed, holdout_pct=holdout_pct)
+    size = size or native_size(Path(data)/'train', df.Id[0])
+    dls = train_dls(data, df, size, bs, seed, stats, sampler, num_workers, cache, cache_dir)
+    y_train = one_hot(df.labels[split_rows(df)[0]])
+    learn = gpu_speedups(hpa_learner(dls, arch, loss, y_train, pretrained, weights, path=out, model_dir='checkpoints'))
+    if init: init_weights(learn.model, init, arch)
     if lr_find: lr = main_process_value(lambda: float(learn.lr_find(show_plot=False).valley))
     progress = json.loads((out/'progress.json').read_text()) if resume else None
     if progress: learn.load('last', with_opt=True)
-    start = time.time()
+    start, ckpt = time.time(), ResumableCheckpoint(select, progress)
     logger = [ResumableCSVLogger(resume_after=progress and progress['epoch'])] if is_rank0() else []
     with distributed(learn):  # data-parallel when launched in several processes
-        learn.fit_one_cycle(epochs, lr, start_epoch=progress['epoch'] + 1 if progress else 0,
-                            cbs=[*logger, ResumableCheckpoint(progress=progress), *(cbs or [])])
-        probs, targs = evaluate(learn)
-    thresholds = fit_thresholds(probs, targs)
-    scores = {'f1_at_0.5': f1_scores(probs, targs, 0.5), 'f1_at_thresholds': f1_scores(probs, targs, thresholds)}
-    config = dict(arch=arch, size=size, stats=normalize_stats(dls), thresholds=thresholds.tolist(), scores=scores,
-                  train=dict(loss=loss, sampler=sampler, epochs=epochs, lr=lr, bs=bs, seed=seed, valid_pct=valid_pct,
-                             pretrained=bool(pretrained or weights), data=str(data), seconds=round(time.time() - start, 1),
-                             processes=num_processes()))
+        learn.fit_one_cycle(epochs, lr, start_epoch=progress['epoch'] + 1 if progress else 0, cbs=[*logger, ckpt, *(cbs or [])])
+        valid, held = evaluate(learn), evaluate(learn, rows_dl(dls, df[df.is_holdout])) if df.is_holdout.any() else None
+    settings = dict(loss=loss, sampler=sampler, select=select, epochs=epochs, lr=lr, bs=bs, seed=seed, valid_pct=valid_pct,
+                    holdout_pct=holdout_pct, pretrained=bool(pretrained or weights), init=init and str(init), data=str(data),
+                    seconds=round(time.time() - start, 1), processes=num_processes(),
+                    threads=torch.get_num_threads())
+    return finish_run(learn, df, valid, held, dict(arch=arch, size=size, selected_epoch=ckpt.best_epoch, train=settings))
+
+# %% ../nbs/04_learner.ipynb #57866514
+def held_out_scores(
+    probs_valid, y_valid, # validation probabilities and truth: the thresholds are fitted on them
+    probs_held, y_held, # held-out probabilities and truth: only scored
+    y_train, # one-hot training labels, for the baselines
+)->dict:
+    "Macro/micro F1 of the held-out images at thresholds fitted on validation, next to the trivial baselines."
+    thresholds = fit_thresholds(probs_valid, y_valid)
+    pred = predict_labels(probs_held, thresholds)
+    return {'model': f1_scores(pred, y_held), 'images': len(y_held), 'thresholds_from': f'validation ({len(y_valid)} images)',
+            'baselines': baseline_scores(y_train, y_held).to_dict(orient='index')}
+
+# %% ../nbs/04_learner.ipynb #a1b0672f
+def check_learned(
+    config:dict, # a run's config, as `train` returns it
+)->list:
+    "Warnings (also issued) when the selected epoch is the first or the held-out macro F1 is below a trivial baseline."
+    msgs, held, ep = [], config['scores'].get('holdout'), config['selected_epoch']
+    if ep == 0 and config['train']['epochs'] > 1 and config['train']['select'] != 'last':
+        msgs.append(f"the selected checkpoint is epoch 0 (by {config['train']['select']}): later epochs did not improve it")
+    if held:
+        name, best = max(((n, s['macro']) for n, s in held['baselines'].items()), key=lambda t: t[1])
+        if held['model']['macro'] <= best: msgs.append(f"held-out macro F1 {held['model']['macro']:.3f} is not above the "
+                                                       f"trivial baseline '{name}' ({best:.3f}): the model has not learned enough")
+    for m in msgs: warnings.warn(m, stacklevel=2)
+    return msgs
+
+# %% ../nbs/04_learner.ipynb #eca713fa
+def finish_run(
+    learn, # the trained learner (best checkpoint loaded)
+    df:pd.DataFrame, # its labels table
+    valid:tuple, # validation (probabilities, truth)
+    held:tuple|None, # held-out (probabilities, truth), or None
+    config:dict, # `arch`, `size`, `selected_epoch`, `train` settings
+)->dict:
+    "Fit thresholds on validation, score the held-out rows, write `split.csv`, `per_class.csv` and the model files."
+    thresholds, y_train = fit_thresholds(*valid), one_hot(df.labels[split_rows(df)[0]])
+    scores = {'validation_cv': {a: crossfit_f1(*valid, average=a) for a in ('macro', 'micro')}}
+    if held is not None: scores['holdout'] = held_out_scores(*valid, *held, y_train)
+    split = np.where(df.is_holdout, 'holdout', np.where(df.is_valid, 'valid', 'train'))
+    config = {**config, 'stats': normalize_stats(learn.dls), 'thresholds': thresholds.tolist(), 'scores': scores,
+              'split': {**{k: int(v) for k, v in pd.Series(split).value_counts().items()}, 'file': 'split.csv'}}
     if is_rank0():
-        f1_table(probs, targs, thresholds).to_csv(out/'per_class.csv')
-        save_model_files(learn.model, out, config)
+        save_atomic(learn.path/'split.csv', lambda fn: pd.DataFrame({'Id': df.Id, 'split': split}).to_csv(fn, index=False))
+        f1_table(*(valid if held is None else held), thresholds).to_csv(learn.path/'per_class.csv')
+        save_model_files(learn.model, learn.path, config)
     distrib_barrier()  # every process returns once the files are written
+    check_learned(config)
     return config
 
 # %% ../nbs/04_learner.ipynb #28c92515
@@ -325,68 +473,76 @@ def train_cli(
     data:str, # data folder in the Kaggle layout
     out:str, # output folder
     arch:str='resnet18', # simple_cnn, resnet18/34/50, efficientnet_b0, convnext_tiny
-    size:int=256, # image size
+    size:int=None, # image size (default: the images' own)
     bs:int=32, # batch size
-    epochs:int=5, # epochs
-    lr:float=2e-3, # maximum learning rate
+    epochs:int=EPOCHS, # epochs
+    lr:float=LR, # maximum learning rate
     lr_find:bool=False, # find the learning rate instead
-    loss:str='focal', # bce, focal or wbce
-    sampler:str='oversample', # oversample or shuffle
+    loss:str='bce', # bce, focal or wbce
+    sampler:str='shuffle', # shuffle or oversample
+    select:str='valid_loss', # checkpoint kept: valid_loss, f1_macro_cv or last
     seed:int=42, # random seed
-    valid_pct:float=0.2, # validation fraction
+    valid_pct:float=0.2, # validation fraction (checkpoint selection, thresholds)
+    holdout_pct:float=0.1, # held-out fraction, only scored
     stats:str='data', # normalisation statistics: data or hpa
     pretrained:bool=False, # torchvision ImageNet weights (download)
     weights:str=None, # local ImageNet state_dict file
+    init:str=None, # start from the weights of this model folder (same arch)
     resume:bool=False, # continue an interrupted run in OUT
     overwrite:bool=False, # replace a run in OUT
     num_workers:int=None, # data loader processes
+    threads:int=None, # torch CPU threads (default: one per core)
     no_cache:bool=False, # read the PNGs every epoch instead of the preprocessing cache
     cache_dir:str=None, # cache folder (default: DATA/cache/train_SIZE)
 ):
-    "Train an HPA localisation model; writes checkpoints, history.csv, per_class.csv, model.pth and config.json."
-    res = train(data, out, arch, size, bs, epochs, lr, lr_find, loss, sampler, seed, valid_pct, stats, pretrained,
-                weights, resume, overwrite, num_workers, not no_cache, cache_dir)
-    if is_rank0(): print(json.dumps(res['scores'], indent=1))
+    "Train an HPA localisation model; writes checkpoints, history.csv, split.csv, per_class.csv, model.pth and config.json."
+    args = dict(locals())
+    args['cache'] = not args.pop('no_cache')
+    res = train(**args)
+    if is_rank0(): print(json.dumps({'selected_epoch': res['selected_epoch'], **res['scores']}, indent=1))
 
 # %% ../nbs/04_learner.ipynb #228b36f3
 RECIPES = {
-    'SimpleCNN + BCE': dict(arch='simple_cnn', loss='bce', sampler='shuffle'),
-    'ResNet18 + BCE': dict(arch='resnet18', loss='bce', sampler='shuffle'),
-    'ResNet18 + focal + oversampling': dict(arch='resnet18', loss='focal', sampler='oversample'),
-    'ResNet18 + weighted BCE + oversampling': dict(arch='resnet18', loss='wbce', sampler='oversample'),
-    'EfficientNet-B0 + focal + oversampling': dict(arch='efficientnet_b0', loss='focal', sampler='oversample'),
-    'ConvNeXt-Tiny + focal + oversampling': dict(arch='convnext_tiny', loss='focal', sampler='oversample'),
+    'SimpleCNN': dict(arch='simple_cnn'),
+    'ResNet18 (defaults)': dict(),
+    'ResNet18 + focal + oversampling': dict(loss='focal', sampler='oversample'),
+    'EfficientNet-B0': dict(arch='efficientnet_b0'),
 }
 def run_settings(
     scale:str|None=None, # 'demo' or 'full' (default: `$HPAIC_SCALE`, else 'demo')
 )->dict:
     "Training settings for the notebooks' runs at `scale`."
     scale = scale or os.environ.get('HPAIC_SCALE') or 'demo'
-    settings = {'demo': dict(size=64, bs=32, epochs=5, lr=3e-3), 'full': dict(size=512, bs=32, epochs=20, lr=1e-3, pretrained=True)}
+    settings = {'demo': dict(epochs=8), 'full': dict(size=512, bs=32, epochs=20, lr=1e-3, pretrained=True)}
     if scale not in settings: raise ValueError(f"HPAIC_SCALE={scale!r}: choose 'demo' or 'full'")
     return settings[scale]
 
 # %% ../nbs/04_learner.ipynb #0bda6178
+def recipe_dir(
+    runs_dir, # parent folder of the runs
+    name:str, # a key of `RECIPES`
+)->Path:
+    "The run folder of recipe `name`: `runs_dir/<name as a file name>`."
+    return Path(runs_dir)/re.sub(r'\W+', '_', name.replace('+', 'and')).strip('_')
 def run_recipe(
     name:str, # a key of `RECIPES`
     data, # data folder
     runs_dir, # parent folder of the runs
     **settings, # `train` arguments, e.g. from `run_settings()`
 )->dict:
-    "Train recipe `name` into `runs_dir/<name>`, or return the config of a finished run with the same settings."
-    out = Path(runs_dir)/name.replace(' ', '_').replace('+', 'and')
-    kw = {**RECIPES[name], **settings}
+    "Train recipe `name` into `recipe_dir(runs_dir, name)`, or return the config of a finished run with the same settings."
+    out, kw = recipe_dir(runs_dir, name), {**RECIPES[name], **settings}
     if (out/'config.json').is_file():
         cfg = json.loads((out/'config.json').read_text())
-        if cfg['arch'] == kw['arch'] and all(cfg['train'].get(k) == v for k, v in kw.items() if k in cfg['train']): return cfg
+        if cfg['arch'] == kw.get('arch', 'resnet18') and all(cfg['train'].get(k) == v for k, v in kw.items() if k in cfg['train']): return cfg
     return train(data, out, overwrite=True, **kw)
 
 # %% ../nbs/04_learner.ipynb #75279594
 def recipe_table(
     configs:dict, # recipe name -> config returned by `run_recipe`
 )->pd.DataFrame:
-    "Macro/micro F1 at 0.5 and at fitted thresholds, epochs and wall time of each recipe."
-    rows = {n: {'macro F1 @0.5': c['scores']['f1_at_0.5']['macro'], 'micro F1 @0.5': c['scores']['f1_at_0.5']['micro'],
-                'macro F1 @fitted': c['scores']['f1_at_thresholds']['macro'], 'micro F1 @fitted': c['scores']['f1_at_thresholds']['micro'],
+    "Held-out macro/micro F1 (thresholds from validation), selected epoch, epochs and wall time of each recipe."
+    rows = {n: {'held-out macro F1': c['scores']['holdout']['model']['macro'], 'held-out micro F1': c['scores']['holdout']['model']['micro'],
+                'held-out images': c['scores']['holdout']['images'], 'selected epoch': c['selected_epoch'],
                 'epochs': c['train']['epochs'], 'train time (s)': c['train']['seconds']} for n, c in configs.items()}
     return pd.DataFrame.from_dict(rows, orient='index').rename_axis('recipe')

@@ -18,15 +18,16 @@ from fastai.vision.learner import create_body, add_head, default_split, num_feat
 from .core import CHANNELS, N_CLASSES
 
 # %% auto #0
-__all__ = ['ARCHS', 'SimpleCNN', 'first_conv', 'init_rgby_conv_', 'load_state_dict_file', 'imagenet_model', 'rgby_body',
-           'check_arch', 'build_model', 'model_splitter']
+__all__ = ['CNN_WIDTHS', 'ARCHS', 'SimpleCNN', 'first_conv', 'init_rgby_conv_', 'load_state_dict_file', 'imagenet_model',
+           'rgby_body', 'check_arch', 'build_model', 'model_splitter']
 
 # %% ../nbs/03_models.ipynb #85d99794
-ARCHS = ('simple_cnn', 'resnet18', 'resnet34', 'resnet50', 'efficientnet_b0', 'convnext_tiny')
+CNN_WIDTHS = {'simple_cnn': (32, 64, 128), 'hpa_cnn': (32, 64, 128, 256)}  # output channels of each block
+ARCHS = (*CNN_WIDTHS, 'resnet18', 'resnet34', 'resnet50', 'efficientnet_b0', 'convnext_tiny')
 
 # %% ../nbs/03_models.ipynb #d60ce05b
 class SimpleCNN(nn.Sequential):
-    "Baseline: 3 conv-BN-ReLU-maxpool blocks, global average pooling and a linear layer."
+    "Baseline: conv-BN-ReLU-maxpool blocks (one per width), global average pooling and a linear layer."
     def __init__(self,
                  n_in=len(CHANNELS), # input channels (RGBY)
                  n_out=N_CLASSES, # logits, one per class
@@ -114,9 +115,9 @@ def build_model(
     weights:str|Path|None=None, # or from this local torchvision `state_dict` file of the 3-channel `arch`
 )->nn.Module:
     "A model taking RGBY images and giving `n_out` logits: `SimpleCNN`, or fastai body + head on torchvision `arch`."
-    if check_arch(arch) == 'simple_cnn':
-        if pretrained or weights is not None: raise ValueError("'simple_cnn' has no pretrained weights: leave `pretrained` and `weights` unset")
-        return SimpleCNN(n_out=n_out)
+    if check_arch(arch) in CNN_WIDTHS:
+        if pretrained or weights is not None: raise ValueError(f"'{arch}' has no ImageNet weights: leave `pretrained` and `weights` unset")
+        return SimpleCNN(n_out=n_out, widths=CNN_WIDTHS[arch])
     body = rgby_body(arch, pretrained, weights)
     return add_head(body, num_features_model(body), n_out)
 
@@ -124,5 +125,5 @@ def build_model(
 def model_splitter(
     arch:str, # one of `ARCHS`
 )->Callable:
-    "A fastai `Learner(splitter=...)` for `build_model(arch)`: body and head groups, or one group for `simple_cnn`."
-    return trainable_params if check_arch(arch) == 'simple_cnn' else default_split
+    "A fastai `Learner(splitter=...)` for `build_model(arch)`: body and head groups, or one group for the plain CNNs."
+    return trainable_params if check_arch(arch) in CNN_WIDTHS else default_split
