@@ -141,7 +141,7 @@ def plot_top_losses_rgby(
     imgs = torch.stack([learn.dls.valid_ds[i][0] for i in idx.tolist()])
     return plot_predictions(imgs, y[idx], probs[idx] > learn.thresholds, ncols, [f'loss {l:.3f}' for l in losses.tolist()])
 
-# %% ../nbs/06_analysis.ipynb #c82f5360
+# %% ../nbs/06_analysis.ipynb #c545c08b
 def test_scores(
     model_dir, # folder written by `train`
     data, # its data folder, with `test/` and `test_truth.csv`
@@ -153,7 +153,7 @@ def test_scores(
     probs, y = evaluate(learn)
     return f1_scores(predict_labels(probs, learn.thresholds), y)
 
-# %% ../nbs/06_analysis.ipynb #0766f406
+# %% ../nbs/06_analysis.ipynb #3215a4c4
 def results_table(
     configs:dict, # recipe name -> run config (from `run_recipe`)
     tests:dict, # recipe name -> its `test_scores`

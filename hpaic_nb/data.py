@@ -231,7 +231,7 @@ def labels_table(
     df['is_valid'] = is_valid
     return df
 
-# %% ../nbs/01_data.ipynb #ce57aaee
+# %% ../nbs/01_data.ipynb #cd4950f7
 def split_rows(
     df:pd.DataFrame, # labels table with `is_valid` (and optionally `is_holdout`)
 )->tuple:
@@ -268,7 +268,7 @@ def hpa_dls(
     if wgts is None: return dblock.dataloaders(df, bs=bs, seed=seed, **kwargs)
     return dblock.weighted_dataloaders(df, wgts=np.asarray(wgts), bs=bs, seed=seed, **kwargs)
 
-# %% ../nbs/01_data.ipynb #af8a2fd7
+# %% ../nbs/01_data.ipynb #3cef06d7
 def rows_dl(
     dls, # `DataLoaders` from `hpa_dls`
     df:pd.DataFrame, # labels-table rows to load (`Id`, `labels`), e.g. the held-out ones

@@ -74,7 +74,7 @@ def read_submission(
     df = pd.read_csv(fn, dtype=str, keep_default_na=False)
     return {i: parse_target(t, f"{fn} line {n+2} (Id {i})") if t.strip() else [] for n, (i, t) in enumerate(zip(df.Id, df.Predicted))}
 
-# %% ../nbs/05_inference.ipynb #de10ab8f
+# %% ../nbs/05_inference.ipynb #71fa8c1d
 def score_submission(
     fn, # a submission csv `Id,Predicted`
     truth, # a labels csv `Id,Target` with the true labels of the same Ids (e.g. a synthetic set's `test_truth.csv`)

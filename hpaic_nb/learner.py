@@ -34,8 +34,8 @@ __all__ = ['LOSSES', 'THRESH_GRID', 'EPOCHS', 'LR', 'RECIPES', 'FocalLossMulti',
            'f1_per_threshold', 'fit_thresholds', 'f1_table', 'f1_scores', 'crossfit_predictions', 'crossfit_f1',
            'f1_metric', 'predict_labels', 'baseline_scores', 'hpa_learner', 'normalize_stats', 'save_model_files',
            'load_model_files', 'init_weights', 'rng_states', 'set_rng_states', 'ResumableCheckpoint',
-           'ResumableCSVLogger', 'evaluate', 'native_size', 'train_dls', 'train', 'held_out_scores', 'check_learned',
-           'finish_run', 'train_cli', 'run_settings', 'recipe_dir', 'run_recipe', 'recipe_table']
+           'ResumableCSVLogger', 'evaluate', 'native_size', 'train_dls', 'find_lr', 'train', 'held_out_scores',
+           'check_learned', 'finish_run', 'train_cli', 'run_settings', 'recipe_dir', 'run_recipe', 'recipe_table']
 
 # %% ../nbs/04_learner.ipynb #fea0d7ad
 class FocalLossMulti(Module):
@@ -142,7 +142,7 @@ def f1_scores(probs, y, thresholds=0.5)->dict:
     y = np.asarray(y).astype(int)
     return {a: float(f1_score(y, pred, average=a, zero_division=0)) for a in ('macro', 'micro')}
 
-# %% ../nbs/04_learner.ipynb #28e59736
+# %% ../nbs/04_learner.ipynb #dc403d39
 def crossfit_predictions(
     probs:np.ndarray, # `(n, c)` probabilities
     y:np.ndarray, # `(n, c)` one-hot truth
@@ -156,7 +156,7 @@ def crossfit_predictions(
     for a, b in (halves, halves[::-1]): pred[a] = probs[a] > fit_thresholds(probs[b], y[b], shrink)
     return pred
 
-# %% ../nbs/04_learner.ipynb #93cf753f
+# %% ../nbs/04_learner.ipynb #8ff5076e
 def crossfit_f1(
     probs:np.ndarray, # `(n, c)` probabilities
     y:np.ndarray, # `(n, c)` one-hot truth
@@ -171,7 +171,7 @@ def f1_metric(
     return AccumMetric(crossfit_f1, activation=ActivationType.Sigmoid, flatten=False, to_np=True,
                        average=average, name=f'f1_{average}_cv')
 
-# %% ../nbs/04_learner.ipynb #0abb2a23
+# %% ../nbs/04_learner.ipynb #e5eb4b7d
 def predict_labels(
     probs:np.ndarray, # `(n, 28)` probabilities
     thresholds, # scalar or 28 thresholds
@@ -183,7 +183,7 @@ def predict_labels(
     if not allow_empty: pred[np.flatnonzero(~pred.any(1)), probs[~pred.any(1)].argmax(1)] = True
     return pred
 
-# %% ../nbs/04_learner.ipynb #212d9a94
+# %% ../nbs/04_learner.ipynb #c68ad6bc
 def baseline_scores(
     y_train:np.ndarray, # `(n, 28)` one-hot training labels: class frequencies and the most frequent classes
     y_eval:np.ndarray, # `(m, 28)` one-hot truth of the images scored
@@ -247,7 +247,7 @@ def load_model_files(
     except Exception as e: raise ValueError(f"{src/'model.pth'}: not the weights of a '{config['arch']}' model ({e})") from e
     return model.eval(), config
 
-# %% ../nbs/04_learner.ipynb #c3adeb3d
+# %% ../nbs/04_learner.ipynb #b9653aea
 def init_weights(
     model, # a model from `build_model(arch)`
     src, # folder written by `train` (or `save_model_files`) with a model of the same arch
@@ -331,10 +331,10 @@ def evaluate(learn, dl=None)->tuple:
     probs, targs = learn.get_preds(dl=dl or learn.dls.valid)
     return probs.float().numpy(), targs.numpy()
 
-# %% ../nbs/04_learner.ipynb #335a7031
+# %% ../nbs/04_learner.ipynb #d42f64fe
 EPOCHS, LR = 16, 1e-2  # `train`'s default schedule: epochs of `fit_one_cycle` and its maximum learning rate
 
-# %% ../nbs/04_learner.ipynb #d3205288
+# %% ../nbs/04_learner.ipynb #db8c1a24
 def native_size(
     folder, # image folder
     id:str, # one sample Id
@@ -342,7 +342,7 @@ def native_size(
     "Side of the (square) green channel image of sample `id`: the size `train` uses by default."
     with Image.open(channel_path(folder, id, 'green')) as im: return max(im.size)
 
-# %% ../nbs/04_learner.ipynb #053dff1a
+# %% ../nbs/04_learner.ipynb #163c249c
 def train_dls(
     data, # data folder in the Kaggle layout (train.csv + train/)
     df:pd.DataFrame, # labels table from `labels_table` (with `is_valid`, `is_holdout`)
@@ -363,6 +363,15 @@ def train_dls(
         wgts[trn] = oversample_weights(one_hot(df.labels[trn]))
     kw = dict(df=df, seed=seed, stats=stats, wgts=wgts, **loader_kwargs(num_workers))
     return rank0_first(lambda: cached_dls(data, size, bs, cache_dir, **kw)) if cache else hpa_dls(data, size, bs, **kw)
+
+# %% ../nbs/04_learner.ipynb #6f912d55
+def find_lr(
+    learn:Learner, # the learner to probe
+)->float:
+    "The 'valley' learning rate of fastai's `lr_find`, with the model and every random generator left as they were."
+    states = rng_states(learn.dls)
+    try: return float(learn.lr_find(show_plot=False).valley)
+    finally: set_rng_states(learn.dls, states)
 
 # %% ../nbs/04_learner.ipynb #0cf1d1c9
 def train(
@@ -403,7 +412,7 @@ def train(
     y_train = one_hot(df.labels[split_rows(df)[0]])
     learn = gpu_speedups(hpa_learner(dls, arch, loss, y_train, pretrained, weights, path=out, model_dir='checkpoints'))
     if init: init_weights(learn.model, init, arch)
-    if lr_find: lr = main_process_value(lambda: float(learn.lr_find(show_plot=False).valley))
+    if lr_find: lr = main_process_value(lambda: find_lr(learn))
     progress = json.loads((out/'progress.json').read_text()) if resume else None
     if progress: learn.load('last', with_opt=True)
     start, ckpt = time.time(), ResumableCheckpoint(select, progress)
@@ -417,7 +426,7 @@ def train(
                     threads=torch.get_num_threads())
     return finish_run(learn, df, valid, held, dict(arch=arch, size=size, selected_epoch=ckpt.best_epoch, train=settings))
 
-# %% ../nbs/04_learner.ipynb #57866514
+# %% ../nbs/04_learner.ipynb #ae31d453
 def held_out_scores(
     probs_valid, y_valid, # validation probabilities and truth: the thresholds are fitted on them
     probs_held, y_held, # held-out probabilities and truth: only scored
@@ -429,7 +438,7 @@ def held_out_scores(
     return {'model': f1_scores(pred, y_held), 'images': len(y_held), 'thresholds_from': f'validation ({len(y_valid)} images)',
             'baselines': baseline_scores(y_train, y_held).to_dict(orient='index')}
 
-# %% ../nbs/04_learner.ipynb #a1b0672f
+# %% ../nbs/04_learner.ipynb #53beb8d6
 def check_learned(
     config:dict, # a run's config, as `train` returns it
 )->list:
@@ -444,7 +453,7 @@ def check_learned(
     for m in msgs: warnings.warn(m, stacklevel=2)
     return msgs
 
-# %% ../nbs/04_learner.ipynb #eca713fa
+# %% ../nbs/04_learner.ipynb #9695dccb
 def finish_run(
     learn, # the trained learner (best checkpoint loaded)
     df:pd.DataFrame, # its labels table

@@ -1,4 +1,4 @@
-"""The main job (`make demo`): run the notebooks 01..06 in order on the embedded default data.
+"""The main job (`make demo`): run the notebooks 01..06 and 09 in order on the embedded default data.
 
 Without `HPAIC_DATA`, it first generates the synthetic default set into `data/synthetic/` (once). Every cell
 runs, including the `slow` ones that `nbdev-test` skips; executed copies of the notebooks are saved in
@@ -13,8 +13,8 @@ from fastcore.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ['01_data', '02_synthetic', '03_models', '04_learner', '05_inference', '06_analysis']
-DEMO_DATA = dict(n_train=500, n_test=100, size=128, seed=0, rare_boost=True)  # ~30 s to generate on 2 cores
+NOTEBOOKS = ['01_data', '02_synthetic', '03_models', '04_learner', '05_inference', '06_analysis', '09_baselines']
+DEMO_DATA = dict(n_train=500, n_test=200, size=128, seed=0, rare_boost=True)  # ~10 s to generate on 2 cores
 
 def default_data()->Path:
     "The synthetic default set, generated on first use."
