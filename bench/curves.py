@@ -13,7 +13,7 @@ job used the second core, so their `secs` are about twice an idle 2-core machine
 """
 import argparse, json, time
 from pathlib import Path
-import numpy as np, pandas as pd, torch
+import pandas as pd, torch
 from fastai.callback.core import Callback
 from fastai.torch_core import set_seed
 from hpaic_nb.data import labels_table, one_hot, read_labels, rows_dl
@@ -60,7 +60,8 @@ def run(a):
 
 def label(args:dict)->str:
     "Short name of a run's settings."
-    return f"{args['arch']} {args['loss']}{' +os' if args['sampler'] == 'oversample' else ''} lr {args['lr']:g}" + (' (pretrained)' if args.get('init') else '')
+    return (f"{args['arch']}{' pretrained' if args.get('init') else ''}, {args['loss']}"
+            f"{' + oversampling' if args['sampler'] == 'oversample' else ''}, lr {args['lr']:g}")
 
 def plot(a):
     "Draw test macro F1 against epochs and against seconds for the runs in `a.runs`; print their last rows."
@@ -72,10 +73,12 @@ def plot(a):
         axs[0].plot(rows.epoch + 1, rows.test_macro, 'o-', label=name); axs[1].plot(rows.secs / 60, rows.test_macro, 'o-', label=name)
         last[name] = rows.iloc[-1]
     for ax, x in zip(axs, ('epochs', 'training minutes (1 thread, shared machine)')): ax.set_xlabel(x); ax.grid(alpha=.3)
-    axs[0].set_ylabel('test macro F1 (thresholds fitted on validation)'); axs[1].legend(fontsize=8)
+    axs[0].set_ylabel('test macro F1 (thresholds fitted on validation)'); axs[1].legend(fontsize=7, loc='lower right')
     fig.suptitle('Learning curves on the synthetic tuning set (seed 101, difficulty 0.5, 128 px)'); fig.tight_layout()
     fig.savefig(a.dest, dpi=70)
-    print(pd.DataFrame(last).T.round(3).to_markdown())
+    cols = {'test_macro': 'test macro F1', 'test_micro': 'test micro F1', 'valid_f1cv': 'validation macro F1 (cross-fitted)',
+            'valid_f1_05': 'validation macro F1@0.5', 'secs': 'training s (1 thread)'}
+    print(pd.DataFrame(last).T[list(cols)].rename(columns=cols).rename_axis('after 8 epochs').round(3).to_markdown())
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0]); sub = p.add_subparsers(dest='cmd', required=True)

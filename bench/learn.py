@@ -59,7 +59,7 @@ def main():
         rows = bench_set(seed, Path(a.dest))
         print(f"\n### Set {seed}: synthetic, seed {seed}, difficulty {SETS[seed]['difficulty']}, rare boost "
               f"{'on' if SETS[seed]['rare_boost'] else 'off'}; 1,500 train / 400 test images at 128 px\n")
-        print(rows.sort_values('test macro F1', ascending=False).round(3).to_markdown(), flush=True)
+        print(rows.sort_values('test macro F1', ascending=False).rename_axis('').round(3).to_markdown(), flush=True)
     print(f"\n{os.cpu_count()} CPU cores, torch threads {__import__('torch').get_num_threads()}")
 
 if __name__ == '__main__': main()

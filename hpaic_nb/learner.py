@@ -9,6 +9,7 @@ from __future__ import annotations
 import json, os, random, re, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
+import hpaic_nb
 import torch.nn.functional as F
 from PIL import Image
 from sklearn.metrics import f1_score, precision_score, recall_score
@@ -30,12 +31,13 @@ from .distributed import distributed, is_rank0, join_processes, main_process_val
 from .models import build_model, model_splitter
 
 # %% auto #0
-__all__ = ['LOSSES', 'THRESH_GRID', 'EPOCHS', 'LR', 'RECIPES', 'FocalLossMulti', 'pos_weights', 'hpa_loss', 'oversample_weights',
-           'f1_per_threshold', 'fit_thresholds', 'f1_table', 'f1_scores', 'crossfit_predictions', 'crossfit_f1',
-           'f1_metric', 'predict_labels', 'baseline_scores', 'hpa_learner', 'normalize_stats', 'save_model_files',
-           'load_model_files', 'init_weights', 'rng_states', 'set_rng_states', 'ResumableCheckpoint',
-           'ResumableCSVLogger', 'evaluate', 'native_size', 'train_dls', 'find_lr', 'train', 'held_out_scores',
-           'check_learned', 'finish_run', 'train_cli', 'run_settings', 'recipe_dir', 'run_recipe', 'recipe_table']
+__all__ = ['LOSSES', 'THRESH_GRID', 'PRETRAINED_DIR', 'EPOCHS', 'LR', 'RECIPES', 'FocalLossMulti', 'pos_weights', 'hpa_loss',
+           'oversample_weights', 'f1_per_threshold', 'fit_thresholds', 'f1_table', 'f1_scores', 'crossfit_predictions',
+           'crossfit_f1', 'f1_metric', 'predict_labels', 'baseline_scores', 'hpa_learner', 'normalize_stats',
+           'save_model_files', 'load_model_files', 'init_weights', 'resolve_init', 'rng_states', 'set_rng_states',
+           'ResumableCheckpoint', 'ResumableCSVLogger', 'evaluate', 'native_size', 'train_dls', 'find_lr', 'train',
+           'held_out_scores', 'check_learned', 'finish_run', 'train_cli', 'run_settings', 'recipe_dir', 'run_recipe',
+           'recipe_table']
 
 # %% ../nbs/04_learner.ipynb #fea0d7ad
 class FocalLossMulti(Module):
@@ -259,6 +261,19 @@ def init_weights(
     model.load_state_dict(trained.state_dict())
     return model
 
+# %% ../nbs/04_learner.ipynb #3ff12806
+PRETRAINED_DIR = Path(hpaic_nb.__file__).parent/'weights'  # packaged model folders, `<arch>_synthetic`
+def resolve_init(
+    init, # 'auto', 'none' (or None), or a model folder
+    arch:str, # the arch being trained
+    imagenet:bool=False, # ImageNet weights were asked for (then 'auto' is none)
+)->Path|None:
+    "The model folder `train(init=...)` starts from: for 'auto', the packaged synthetic-pretrained `arch` if there is one."
+    if init in (None, 'none') or (init == 'auto' and imagenet): return None
+    if init != 'auto': return Path(init)
+    packaged = PRETRAINED_DIR/f'{arch}_synthetic'
+    return packaged if (packaged/'config.json').is_file() else None
+
 # %% ../nbs/04_learner.ipynb #24b4562f
 def rng_states(dls)->dict:
     "JSON-able states of every random generator training draws from (torch, numpy, python, the loader's)."
@@ -332,7 +347,7 @@ def evaluate(learn, dl=None)->tuple:
     return probs.float().numpy(), targs.numpy()
 
 # %% ../nbs/04_learner.ipynb #d42f64fe
-EPOCHS, LR = 16, 1e-2  # `train`'s default schedule: epochs of `fit_one_cycle` and its maximum learning rate
+EPOCHS, LR = 40, 3e-3  # `train`'s default schedule: epochs of `fit_one_cycle` and its maximum learning rate
 
 # %% ../nbs/04_learner.ipynb #db8c1a24
 def native_size(
@@ -364,7 +379,7 @@ def train_dls(
     kw = dict(df=df, seed=seed, stats=stats, wgts=wgts, **loader_kwargs(num_workers))
     return rank0_first(lambda: cached_dls(data, size, bs, cache_dir, **kw)) if cache else hpa_dls(data, size, bs, **kw)
 
-# %% ../nbs/04_learner.ipynb #6f912d55
+# %% ../nbs/04_learner.ipynb #f8286800
 def find_lr(
     learn:Learner, # the learner to probe
 )->float:
@@ -377,7 +392,7 @@ def find_lr(
 def train(
     data, # data folder in the Kaggle layout (train.csv + train/)
     out, # output folder for checkpoints, logs and the model files
-    arch:str='resnet18', # one of `hpaic_nb.models.ARCHS`
+    arch:str='hpa_cnn', # one of `hpaic_nb.models.ARCHS`
     size:int|None=None, # image size (default: the images' own, `native_size`)
     bs:int=32, # batch size
     epochs:int=EPOCHS, # epochs of `fit_one_cycle`
@@ -392,7 +407,7 @@ def train(
     stats='data', # normalisation: 'data', 'hpa' or (means, stds)
     pretrained:bool=False, # torchvision ImageNet weights (download)
     weights=None, # or a local ImageNet `state_dict` file
-    init=None, # or start from the weights of this model folder (a run of the same arch)
+    init='auto', # start from this model folder (same arch); 'auto': the packaged pretrained `arch` if any; 'none'
     resume:bool=False, # continue the interrupted run in `out`
     overwrite:bool=False, # replace a finished run in `out`
     num_workers:int|None=None, # loader processes (default: fastai's)
@@ -411,6 +426,7 @@ def train(
     dls = train_dls(data, df, size, bs, seed, stats, sampler, num_workers, cache, cache_dir)
     y_train = one_hot(df.labels[split_rows(df)[0]])
     learn = gpu_speedups(hpa_learner(dls, arch, loss, y_train, pretrained, weights, path=out, model_dir='checkpoints'))
+    init = resolve_init(init, arch, bool(pretrained or weights))
     if init: init_weights(learn.model, init, arch)
     if lr_find: lr = main_process_value(lambda: find_lr(learn))
     progress = json.loads((out/'progress.json').read_text()) if resume else None
@@ -421,7 +437,7 @@ def train(
         learn.fit_one_cycle(epochs, lr, start_epoch=progress['epoch'] + 1 if progress else 0, cbs=[*logger, ckpt, *(cbs or [])])
         valid, held = evaluate(learn), evaluate(learn, rows_dl(dls, df[df.is_holdout])) if df.is_holdout.any() else None
     settings = dict(loss=loss, sampler=sampler, select=select, epochs=epochs, lr=lr, bs=bs, seed=seed, valid_pct=valid_pct,
-                    holdout_pct=holdout_pct, pretrained=bool(pretrained or weights), init=init and str(init), data=str(data),
+                    holdout_pct=holdout_pct, pretrained=bool(pretrained or weights), init=str(init) if init else 'none', data=str(data),
                     seconds=round(time.time() - start, 1), processes=num_processes(),
                     threads=torch.get_num_threads())
     return finish_run(learn, df, valid, held, dict(arch=arch, size=size, selected_epoch=ckpt.best_epoch, train=settings))
@@ -481,7 +497,7 @@ def finish_run(
 def train_cli(
     data:str, # data folder in the Kaggle layout
     out:str, # output folder
-    arch:str='resnet18', # simple_cnn, resnet18/34/50, efficientnet_b0, convnext_tiny
+    arch:str='hpa_cnn', # hpa_cnn, simple_cnn, resnet18/34/50, efficientnet_b0, convnext_tiny
     size:int=None, # image size (default: the images' own)
     bs:int=32, # batch size
     epochs:int=EPOCHS, # epochs
@@ -496,7 +512,7 @@ def train_cli(
     stats:str='data', # normalisation statistics: data or hpa
     pretrained:bool=False, # torchvision ImageNet weights (download)
     weights:str=None, # local ImageNet state_dict file
-    init:str=None, # start from the weights of this model folder (same arch)
+    init:str='auto', # start from this model folder (same arch); auto: the packaged pretrained arch if any; none
     resume:bool=False, # continue an interrupted run in OUT
     overwrite:bool=False, # replace a run in OUT
     num_workers:int=None, # data loader processes
@@ -512,10 +528,11 @@ def train_cli(
 
 # %% ../nbs/04_learner.ipynb #228b36f3
 RECIPES = {
+    'hpa_cnn (defaults)': dict(arch='hpa_cnn'),
+    'hpa_cnn from scratch': dict(arch='hpa_cnn', init='none'),
     'SimpleCNN': dict(arch='simple_cnn'),
-    'ResNet18 (defaults)': dict(),
-    'ResNet18 + focal + oversampling': dict(loss='focal', sampler='oversample'),
-    'EfficientNet-B0': dict(arch='efficientnet_b0'),
+    'ResNet18': dict(arch='resnet18'),
+    'ResNet18 + focal + oversampling': dict(arch='resnet18', loss='focal', sampler='oversample'),
 }
 def run_settings(
     scale:str|None=None, # 'demo' or 'full' (default: `$HPAIC_SCALE`, else 'demo')
@@ -543,7 +560,7 @@ def run_recipe(
     out, kw = recipe_dir(runs_dir, name), {**RECIPES[name], **settings}
     if (out/'config.json').is_file():
         cfg = json.loads((out/'config.json').read_text())
-        if cfg['arch'] == kw.get('arch', 'resnet18') and all(cfg['train'].get(k) == v for k, v in kw.items() if k in cfg['train']): return cfg
+        if cfg['arch'] == kw['arch'] and all(cfg['train'].get(k) == v for k, v in kw.items() if k in cfg['train']): return cfg
     return train(data, out, overwrite=True, **kw)
 
 # %% ../nbs/04_learner.ipynb #75279594
