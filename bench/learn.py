@@ -43,7 +43,7 @@ def bench_set(seed:int, dest:Path)->pd.DataFrame:
     rows.loc['classical features + logistic regression (hpaic-baseline)'] = {**score_submission(feats/'submission.csv', truth), 'seconds': secs}
     model = dest/f'model{seed}'
     secs = run(BIN/'hpaic-train', data, model, '--overwrite')
-    run(BIN/'hpaic-predict', model, data/'test', '--dest', model/'submission.csv', '--sample-submission', data/'sample_submission.csv')
+    run(BIN/'hpaic-predict', model, data/'test', '--dest', model/'submission.csv', '--sample-submission', data/'sample_submission.csv', '--overwrite')
     cfg = json.loads((model/'config.json').read_text())
     name = f"hpaic-train defaults ({cfg['arch']}, {cfg['train']['epochs']} epochs, {cfg['train']['loss']}, {cfg['train']['sampler']})"
     rows.loc[name] = {**score_submission(model/'submission.csv', truth), 'seconds': secs}

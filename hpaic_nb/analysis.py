@@ -14,7 +14,7 @@ from sklearn.metrics import average_precision_score, precision_recall_curve
 from fastai.interpret import Interpretation
 from fastai.learner import Learner
 from fastai.losses import BCEWithLogitsLossFlat
-from .core import CLASS_NAMES, N_CLASSES, figures_dir
+from .core import CLASS_NAMES, N_CLASSES, InputError, figures_dir
 from .data import RGBYReader, hpa_dls, labels_table, read_labels, rgby_composite, rows_dl, save_atomic
 from .learner import evaluate, f1_scores, f1_table, load_model_files, predict_labels, recipe_table
 
@@ -31,11 +31,11 @@ def run_learner(
     **kwargs, # passed to `hpa_dls`, e.g. `num_workers`
 )->Learner:
     "A fastai `Learner` with the saved model of `model_dir` whose validation loader holds the `split` images of `data`."
+    if split not in ('holdout', 'test'): raise InputError(f"split {split!r}: choose 'holdout' or 'test'")
     model, cfg = load_model_files(model_dir)
     t, data = cfg['train'], Path(data)
     df = labels_table(data, valid_pct=t['valid_pct'], seed=t['seed'], holdout_pct=t.get('holdout_pct', 0.))
     dls = hpa_dls(data, cfg['size'], bs, df=df, stats=cfg['stats'], augment=False, **kwargs)
-    if split not in ('holdout', 'test'): raise ValueError(f"split {split!r}: choose 'holdout' or 'test'")
     if split == 'test': dls.loaders[1] = rows_dl(dls, read_labels(data/'test_truth.csv'), RGBYReader(data/'test', cfg['size']))
     else: dls.loaders[1] = rows_dl(dls, df[df.is_holdout])
     learn = Learner(dls, model, loss_func=BCEWithLogitsLossFlat())

@@ -13,10 +13,10 @@ import numpy as np, pandas as pd
 from scipy import ndimage as ndi
 from scipy.special import expit
 from fastcore.parallel import parallel
-from fastcore.script import call_parse, CliError
+from fastcore.script import call_parse
 from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
 from sklearn.linear_model import LogisticRegression
-from .core import CLASS_NAMES, CHANNELS, N_CLASSES, data_dir, project_root, save_atomic
+from .core import CLASS_NAMES, CHANNELS, N_CLASSES, InputError, MissingFileError, RunExistsError, cli_errors, data_dir, project_root, save_atomic
 from .data import one_hot, open_rgby, read_labels, read_sample_submission
 from .learner import f1_scores, f1_table, fit_thresholds, predict_labels
 from .inference import folder_ids, probs_to_labels, write_submission
@@ -426,10 +426,10 @@ def load_features_model(
 )->FeaturesModel:
     "The model saved in `src/config.json` (plain JSON: loading runs no code)."
     fn = Path(src)/'config.json'
-    if not fn.is_file(): raise FileNotFoundError(f"{fn}: no model config")
+    if not fn.is_file(): raise MissingFileError(f"{fn}: no model config")
     c = json.loads(fn.read_text())
-    if c.get('arch') != 'features': raise ValueError(f"{fn}: arch {c.get('arch')!r} is not a features model")
-    if tuple(c['features']) != FEATURE_NAMES: raise ValueError(f"{fn}: fitted on other features than this version's `FEATURE_NAMES`")
+    if c.get('arch') != 'features': raise InputError(f"{fn}: arch {c.get('arch')!r} is not a features model")
+    if tuple(c['features']) != FEATURE_NAMES: raise InputError(f"{fn}: fitted on other features than this version's `FEATURE_NAMES`")
     const = [np.nan if v is None else v for v in c['constant']]
     return FeaturesModel(c['scaler']['mean'], c['scaler']['scale'], c['coef'], c['intercept'], const, c['features'],
                          c['thresholds'], c['size'], c['C'], c['scores'], c['train'])
@@ -472,7 +472,7 @@ def features_baseline(
 )->dict:
     "Fit the features baseline on `data`'s training images, save it to `out`, predict the test images; returns the config."
     data, out = Path(data), Path(out)
-    if (out/'config.json').exists() and not overwrite: raise FileExistsError(f"{out/'config.json'} exists: pass overwrite=True (--overwrite) to replace it")
+    if (out/'config.json').exists() and not overwrite: raise RunExistsError(f"{out/'config.json'} exists: pass overwrite=True (--overwrite) to replace it")
     df = read_labels(data/'train.csv')
     t0 = time.time(); X = features_matrix(data/'train', df.Id, size, n_workers)
     t1 = time.time(); model = fit_features_model(X, one_hot(df.labels), Cs, n_splits, seed, size)
@@ -495,8 +495,8 @@ def baseline_cli(
     test_folder:str='test', # test images folder in DATA (predicted when it exists)
     overwrite:bool=False, # replace a model in OUT
     n_workers:int=2, # feature worker processes
+    debug:bool=False, # show the traceback of an error instead of one line
 ):
     "Fit the classical-features baseline on DATA; write OUT/config.json and, with test images, test_probs.csv and submission.csv."
-    try: cfg = features_baseline(data, out, size, seed, test_folder, overwrite, n_workers)
-    except (FileExistsError, FileNotFoundError, ValueError) as e: raise CliError(str(e)) from e
+    with cli_errors(baseline_cli, debug): cfg = features_baseline(data, out, size, seed, test_folder, overwrite, n_workers)
     print(json.dumps({**cfg['scores'], 'C': cfg['C']}))

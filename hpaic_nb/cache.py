@@ -17,8 +17,8 @@ from fastcore.script import call_parse
 from fastprogress import progress_bar
 from fastai.learner import Learner
 from fastai.callback.channelslast import ChannelsLast  # also patches `Learner.to_channelslast`
-from .core import CHANNELS, data_dir, save_atomic
-from .data import _read_id_csv, channel_path, hpa_dls, labels_table, open_rgby
+from .core import CHANNELS, InputError, MissingFileError, RunExistsError, cli_errors, data_dir, remove_partials, save_atomic
+from .data import _read_id_csv, channel_path, check_channel_files, hpa_dls, labels_table, open_rgby
 
 # %% auto #0
 __all__ = ['IMAGES', 'INDEX', 'FAULT_AROUND', 'source_signature', 'cache_index', 'read_index', 'write_index', 'plan_cache',
@@ -45,9 +45,10 @@ def cache_index(
 )->pd.DataFrame:
     "Index of a cache of `ids` from `folder`: `Id`, `source` signature, and `done` (False: not converted yet)."
     ids = pd.Series(list(ids), dtype=str)
-    if not len(ids): raise ValueError("no Ids to cache")
+    if not len(ids): raise InputError("no Ids to cache")
     dup = ids.duplicated()
-    if dup.any(): raise ValueError(f"Id {ids[dup].iloc[0]!r} is listed twice (row {np.flatnonzero(dup)[0]})")
+    if dup.any(): raise InputError(f"Id {ids[dup].iloc[0]!r} is listed twice (row {np.flatnonzero(dup)[0]})")
+    check_channel_files(folder, ids)  # a missing or empty file stops the build before it starts
     return pd.DataFrame({'Id': ids, 'source': [source_signature(folder, i) for i in ids], 'done': False})
 
 # %% ../nbs/07_cache.ipynb #1c456289
@@ -80,8 +81,9 @@ def plan_cache(
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
     idx, old = cache_index(folder, ids), read_index(dest)
     if old is None and (dest/IMAGES).exists():
-        raise FileExistsError(f"{dest/IMAGES} exists but {dest/INDEX} does not: not a cache written by hpaic_nb, "
-                              f"so it is left alone; pass another cache folder")
+        raise RunExistsError(f"{dest/IMAGES} exists but {dest/INDEX} does not: not a cache written by hpaic_nb, "
+                             f"so it is left alone; pass another cache folder")
+    remove_partials(dest)  # left by a build killed while writing the index or creating the array
     keep = _reusable(dest, idx, old, size)
     if keep: idx['done'] = old.done & (old.source == idx.source)
     write_index(dest, idx)
@@ -144,8 +146,8 @@ class CacheReader:
     "Read the RGBY array of a labels-table row (or Id) from the memory-mapped cache in `dest`."
     def __init__(self, dest):
         self.dest, idx = Path(dest), read_index(dest)
-        if idx is None: raise FileNotFoundError(f"{Path(dest)/INDEX}: no cache index; build the cache with `build_cache`")
-        if not idx.done.all(): raise ValueError(f"cache {dest} is incomplete: {(~idx.done).sum()} of {len(idx)} rows "
+        if idx is None: raise MissingFileError(f"{Path(dest)/INDEX}: no cache index; build the cache with `build_cache`")
+        if not idx.done.all(): raise InputError(f"cache {dest} is incomplete: {(~idx.done).sum()} of {len(idx)} rows "
                                                 f"not converted; run `build_cache` (it resumes)")
         self.rows, self._arr = dict(zip(idx.Id, range(len(idx)))), None
 
@@ -204,12 +206,17 @@ def hpaic_cache(
     csv:str='train.csv', # file in `path` whose `Id` column lists the samples
     cache_dir:str='', # cache folder (default: `path/cache/{folder}_{size}`)
     n_workers:int=defaults.cpus, # conversion processes
+    flush_every:float=10., # seconds between progress saves (what an interrupted build keeps)
+    debug:bool=False, # show the traceback of an error instead of one line
 ):
     "Build or bring up to date the preprocessing cache of `path/folder` at `size` (rerun to resume)."
-    path = Path(path or data_dir())
-    dest = Path(cache_dir or default_cache_dir(path, folder, size))
-    ids = _read_id_csv(path/csv, ['Id']).Id
-    done = build_cache(path/folder, ids, size, dest, n_workers)
+    with cli_errors(hpaic_cache, debug):
+        if size < 8: raise InputError(f"--size {size}: the cached images need at least 8 pixels a side")
+        if n_workers < 0: raise InputError(f"--n-workers {n_workers}: must be 0 (no worker processes) or more")
+        path = Path(path or data_dir())
+        dest = Path(cache_dir or default_cache_dir(path, folder, size))
+        ids = _read_id_csv(path/csv, ['Id']).Id
+        done = build_cache(path/folder, ids, size, dest, n_workers, flush_every)
     print(f'{dest}: {len(ids)} samples at {size} px, {len(done)} converted now')
     return dest
 

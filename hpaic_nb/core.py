@@ -6,12 +6,15 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #bf9391ad
 from __future__ import annotations
-import os, tempfile
+import argparse, os, sys, tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from fastcore.script import is_cli
 
 # %% auto #0
-__all__ = ['CLASS_NAMES', 'N_CLASSES', 'CHANNELS', 'CHANNEL_STAINS', 'HPA_STATS', 'project_root', 'data_dir', 'real_labels_dir',
-           'figures_dir', 'save_atomic']
+__all__ = ['CLASS_NAMES', 'N_CLASSES', 'CHANNELS', 'CHANNEL_STAINS', 'HPA_STATS', 'PARTIAL', 'DEBUG_ENV', 'COMMAND_PREFIX',
+           'project_root', 'data_dir', 'real_labels_dir', 'figures_dir', 'save_atomic', 'remove_partials', 'HPAICError',
+           'InputError', 'MissingFileError', 'RunExistsError', 'error_line', 'cli_errors']
 
 # %% ../nbs/00_core.ipynb #8d61dd8e
 CLASS_NAMES = ('Nucleoplasm', 'Nuclear membrane', 'Nucleoli', 'Nucleoli fibrillar center', 'Nuclear speckles',
@@ -73,16 +76,68 @@ def _umask()->int:
     return mask
 
 # %% ../nbs/00_core.ipynb #fe856942
+PARTIAL = '.partial-'  # marks the temporary files of `save_atomic`: `.{name}.partial-XXXX{suffix}`
 def save_atomic(
     fn, # destination path
     write, # function that writes to the (temporary) path it is given
 ):
     "Call `write(tmp)` on a temporary file beside `fn`, then rename it to `fn`."
     fn = Path(fn)
-    fd, tmp = tempfile.mkstemp(dir=fn.parent, prefix=f'.{fn.name}.', suffix=fn.suffix)
+    fd, tmp = tempfile.mkstemp(dir=fn.parent, prefix=f'.{fn.name}{PARTIAL}', suffix=fn.suffix)
     os.close(fd)
     try:
         write(tmp)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes owner-only files; give the usual permissions
         os.replace(tmp, fn)
     except BaseException: Path(tmp).unlink(missing_ok=True); raise
+
+# %% ../nbs/00_core.ipynb #8da81127
+def remove_partials(
+    folder, # a folder this process alone writes to
+)->list:
+    "Delete the temporary files that interrupted `save_atomic` calls left in `folder`; returns their names."
+    left = sorted(Path(folder).glob(f'.*{PARTIAL}*'))
+    for p in left: p.unlink(missing_ok=True)
+    return [p.name for p in left]
+
+# %% ../nbs/00_core.ipynb #812f763d
+class HPAICError(Exception):
+    "An expected problem with what the user gave (a file, a row, an argument); commands report it in one line."
+
+class InputError(HPAICError, ValueError):
+    "A bad value: in a label file, an image, an argument or a model file."
+
+class MissingFileError(HPAICError, FileNotFoundError):
+    "A file or folder that the user named, or that a step needs, does not exist."
+
+class RunExistsError(HPAICError, FileExistsError):
+    "An output folder or file already holds results that the command would replace."
+
+# %% ../nbs/00_core.ipynb #514ab182
+DEBUG_ENV = 'HPAIC_DEBUG'
+def error_line(e:BaseException)->str:
+    "The one-line message of `e`: its last non-empty line (a worker's exception re-raised by torch ends with the original)."
+    lines = [l for l in str(e).splitlines() if l.strip()]
+    return lines[-1].strip() if lines else type(e).__name__
+
+@contextmanager
+def cli_errors(
+    command, # the `call_parse` function whose body this is: only when it runs as a command are errors turned into lines
+    debug:bool=False, # re-raise, showing the traceback (also with `HPAIC_DEBUG=1`)
+    rerun:str='run the same command again', # how to continue after Ctrl-C
+):
+    "In a console command: an `HPAICError` becomes one line on stderr and exit status 2; Ctrl-C one line and status 130."
+    prog = Path(sys.argv[0]).name
+    try: yield
+    except (HPAICError, KeyboardInterrupt) as e:
+        if debug or os.environ.get(DEBUG_ENV) == '1' or not is_cli(command): raise
+        interrupted = isinstance(e, KeyboardInterrupt)
+        print(f"{prog}: {'interrupted: ' + rerun + ' to continue' if interrupted else 'error: ' + error_line(e)}", file=sys.stderr)
+        raise SystemExit(130 if interrupted else 2) from None
+
+# %% ../nbs/00_core.ipynb #e17101ed
+COMMAND_PREFIX = 'hpaic-'  # the project's console commands: hpaic-train, hpaic-predict, ...
+def _one_line_error(self, message):
+    "`ArgumentParser.error` without the usage summary: one line, exit status 2."
+    self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+if Path(sys.argv[0]).name.startswith(COMMAND_PREFIX): argparse.ArgumentParser.error = _one_line_error

@@ -6,9 +6,11 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #2b2c5283
 from __future__ import annotations
+import re, warnings
 from pathlib import Path
+from textwrap import shorten
 import numpy as np, pandas as pd, torch
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 import matplotlib.pyplot as plt
 from fastcore.basics import store_attr
 from fastai.data.block import DataBlock, MultiCategoryBlock
@@ -19,40 +21,54 @@ from fastai.vision.augment import aug_transforms
 from fastai.vision.data import ImageBlock
 from fastai.callback.data import WeightedDL  # patches DataBlock.weighted_dataloaders
 from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
-from .core import CLASS_NAMES, N_CLASSES, CHANNELS, HPA_STATS, figures_dir, real_labels_dir, save_atomic
+from .core import CLASS_NAMES, N_CLASSES, CHANNELS, HPA_STATS, InputError, MissingFileError, error_line, figures_dir, real_labels_dir, save_atomic
 
 # %% auto #0
-__all__ = ['CHANNEL_EXTS', 'parse_target', 'read_labels', 'read_sample_submission', 'one_hot', 'SampleError', 'channel_path',
-           'open_channel', 'open_rgby', 'save_rgby', 'rgby_composite', 'TensorRGBY', 'RGBYImageBlock', 'RGBYReader',
-           'class_names', 'stratified_split', 'channel_stats', 'hpa_augment', 'labels_table', 'split_rows', 'hpa_dls',
-           'rows_dl', 'class_counts', 'labels_per_image', 'cooccurrence', 'plot_class_counts', 'plot_labels_per_image',
-           'plot_cooccurrence']
+__all__ = ['CLASS_INDEX', 'BAD_ID', 'CHANNEL_EXTS', 'MAX_SIDE', 'parse_target', 'read_labels', 'read_sample_submission',
+           'one_hot', 'SampleError', 'channel_path', 'open_channel', 'open_rgby', 'save_rgby', 'check_channel_files',
+           'rgby_composite', 'TensorRGBY', 'RGBYImageBlock', 'RGBYReader', 'class_names', 'stratified_split',
+           'channel_stats', 'hpa_augment', 'labels_table', 'split_rows', 'hpa_dls', 'rows_dl', 'class_counts',
+           'labels_per_image', 'cooccurrence', 'plot_class_counts', 'plot_labels_per_image', 'plot_cooccurrence']
 
 # %% ../nbs/01_data.ipynb #e3a02c76
+CLASS_INDEX = re.compile(r'[0-9]+')  # one class index: ASCII digits only (`int()` would also take '1_0', '+1' or '٣')
 def parse_target(
-    target, # the `Target` cell: space-separated class indices, e.g. "16 0"
+    target, # the `Target` cell: whitespace-separated class indices, e.g. "16 0"
     where:str='', # where the cell comes from, for error messages (file, line, Id)
 )->list[int]:
     "Class indices of one `Target` cell, checked to be integers in 0..27."
-    if not isinstance(target, str) or not target.strip(): raise ValueError(f"{where}: empty Target")
-    try: labels = [int(t) for t in target.split()]
-    except ValueError: raise ValueError(f"{where}: Target {target!r} is not a list of integers") from None
+    if not isinstance(target, str) or not target.strip(): raise InputError(f"{where}: empty Target")
+    if not all(CLASS_INDEX.fullmatch(t) for t in target.split()):
+        raise InputError(f"{where}: Target {target!r} is not a list of integers")
+    labels = [int(t) for t in target.split()]
     bad = [l for l in labels if not 0 <= l < N_CLASSES]
-    if bad: raise ValueError(f"{where}: class {bad[0]} in Target {target!r} is outside 0..{N_CLASSES-1}")
+    if bad: raise InputError(f"{where}: class {bad[0]} in Target {target!r} is outside 0..{N_CLASSES-1}")
     return labels
 
 # %% ../nbs/01_data.ipynb #6e34a848
-def _read_id_csv(fn, cols):
-    "Read csv `fn` as strings, checking it has `cols` and unique, non-empty Ids."
+BAD_ID = re.compile(r'^\.|[/\\\x00-\x1f\x7f]')  # a leading dot, a path separator or a control character
+def _read_csv(fn)->pd.DataFrame:
+    "Every cell of csv `fn` as a stripped string; one clear error if it is not a readable CSV file."
     fn = Path(fn)
-    if not fn.is_file(): raise FileNotFoundError(f"{fn}: no such label file")
-    df = pd.read_csv(fn, dtype=str, keep_default_na=False)
+    if not fn.is_file(): raise MissingFileError(f"{fn}: no such label file")
+    try: df = pd.read_csv(fn, dtype=str, keep_default_na=False, encoding='utf-8-sig', skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as e:
+        raise InputError(f"{fn}: not a readable UTF-8 CSV file ({shorten(error_line(e), 150)})") from None
+    df.columns = df.columns.str.strip()
+    return df.fillna('').apply(lambda c: c.str.strip())
+
+def _read_id_csv(fn, cols):
+    "Read csv `fn` as strings, checking it has `cols` and unique, non-empty Ids that can name files."
+    df = _read_csv(fn)
     missing = [c for c in cols if c not in df.columns]
-    if missing: raise ValueError(f"{fn}: missing column(s) {missing}; found {list(df.columns)}")
-    empty = np.flatnonzero(df.Id.str.strip() == '')
-    if len(empty): raise ValueError(f"{fn} line {empty[0]+2}: empty Id")
+    if missing: raise InputError(f"{fn}: missing column(s) {missing}; found {list(df.columns)}")
+    if not len(df): raise InputError(f"{fn}: no rows below the header")
+    empty = np.flatnonzero(df.Id == '')
+    if len(empty): raise InputError(f"{fn} line {empty[0]+2}: empty Id")
+    bad = np.flatnonzero(df.Id.str.contains(BAD_ID))
+    if len(bad): raise InputError(f"{fn} line {bad[0]+2}: Id {df.Id[bad[0]]!r} cannot name a file (no leading '.', '/', '\\' or control characters)")
     dup = df.Id.duplicated()
-    if dup.any(): i = int(np.flatnonzero(dup)[0]); raise ValueError(f"{fn} line {i+2}: duplicated Id {df.Id[i]!r}")
+    if dup.any(): i = int(np.flatnonzero(dup)[0]); raise InputError(f"{fn} line {i+2}: duplicated Id {df.Id[i]!r}")
     return df
 
 # %% ../nbs/01_data.ipynb #f2dd133b
@@ -92,11 +108,15 @@ def _to_uint8(im:Image.Image, channel:str)->np.ndarray:
     return np.asarray(im.convert('L'))
 
 # %% ../nbs/01_data.ipynb #1c0b3fcb
-class SampleError(ValueError):
-    "A sample whose channel file is missing, empty or unreadable."
-    def __init__(self, id, path, problem):
+class SampleError(InputError):
+    "A sample whose channel file is missing, empty or unreadable; `id`, `path` and `problem` say which and why."
+    def __init__(self,
+                 id, # the sample Id (or, alone, a whole message: how pickle and torch's loader rebuild it)
+                 path=None, # the channel file
+                 problem=None, # what is wrong with it: 'missing', 'empty', 'corrupt (...)', ...
+                ):
         store_attr()
-        super().__init__(f"sample {id}: {problem} channel file {path}")
+        super().__init__(id if path is None else f"sample {id}: {problem} channel file {path}")
 
 # %% ../nbs/01_data.ipynb #518dc276
 CHANNEL_EXTS = ('png', 'jpg', 'jpeg', 'tif', 'tiff')
@@ -110,6 +130,7 @@ def channel_path(
     return next((p for p in (stem.with_name(f'{stem.name}.{e}') for e in CHANNEL_EXTS) if p.exists()), stem.with_name(f'{stem.name}.png'))
 
 # %% ../nbs/01_data.ipynb #45b2838b
+MAX_SIDE = 16384  # larger channel images are refused before decoding: a damaged header can claim any size
 def open_channel(
     folder, # folder holding the channel files
     id:str, # sample Id
@@ -121,8 +142,13 @@ def open_channel(
     if not fn.is_file(): raise SampleError(id, fn, 'missing')
     if fn.stat().st_size == 0: raise SampleError(id, fn, 'empty')
     try:
-        with Image.open(fn) as im: im.load(); plane = _to_uint8(im, channel)
-    except (UnidentifiedImageError, OSError, SyntaxError) as e: raise SampleError(id, fn, f'corrupt ({e})') from e
+        with warnings.catch_warnings(), Image.open(fn) as im:  # a damaged file that still decodes need not say so on stderr
+            warnings.simplefilter('ignore')
+            if max(im.size) > MAX_SIDE or min(im.size) < 1: raise SampleError(id, fn, f'unusable ({im.width}×{im.height} pixels)')
+            im.load(); plane = _to_uint8(im, channel)
+    except SampleError: raise
+    except PermissionError as e: raise SampleError(id, fn, f'unreadable ({e.strerror})') from e
+    except Exception as e: raise SampleError(id, fn, f'corrupt ({type(e).__name__}: {shorten(str(e), 100)})') from e
     if size and plane.shape != (size, size): plane = np.asarray(Image.fromarray(plane).resize((size, size), Image.BILINEAR))
     return plane
 
@@ -133,7 +159,10 @@ def open_rgby(
     size:int|None=None, # resize every channel to `size×size` (None: keep)
 )->np.ndarray:
     "The four channels of sample `id` as a `4×H×W` uint8 array in `CHANNELS` order."
-    return np.stack([open_channel(folder, id, c, size) for c in CHANNELS])
+    planes = [open_channel(folder, id, c, size) for c in CHANNELS]
+    shapes = {p.shape for p in planes}
+    if len(shapes) > 1: raise SampleError(id, Path(folder)/f'{id}_*', f'mismatched ({" vs ".join(map(str, shapes))} pixels)')
+    return np.stack(planes)
 
 # %% ../nbs/01_data.ipynb #2318b0a3
 def save_rgby(
@@ -145,6 +174,22 @@ def save_rgby(
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     if img.ndim != 3 or img.shape[0] != 4 or img.dtype != np.uint8: raise ValueError(f"sample {id}: expected a 4×H×W uint8 array, got {img.dtype} {img.shape}")
     for c, plane in zip(CHANNELS, img): save_atomic(folder/f'{id}_{c}.png', Image.fromarray(plane, 'L').save)
+
+# %% ../nbs/01_data.ipynb #923a8d79
+def check_channel_files(
+    folder, # folder holding the channel files
+    ids, # sample Ids
+    skip:bool=False, # return the bad samples instead of raising
+)->list:
+    "A `SampleError` per sample whose channel file is missing or empty; raises for the first unless `skip`."
+    if not Path(folder).is_dir(): raise MissingFileError(f"{folder}: no such image folder")
+    bad = []
+    for id in ids:
+        fns = [channel_path(folder, id, c) for c in CHANNELS]
+        fn = next((p for p in fns if not p.is_file() or p.stat().st_size == 0), None)
+        if fn: bad.append(SampleError(id, fn, 'missing' if not fn.is_file() else 'empty'))
+    if bad and not skip: raise InputError(f"{bad[0]} ({len(bad)} of {len(ids)} samples have a missing or empty channel file)")
+    return bad
 
 # %% ../nbs/01_data.ipynb #e3d735fc
 def rgby_composite(
@@ -215,6 +260,15 @@ def hpa_augment(
                           max_lighting=max_lighting, max_warp=0.)
 
 # %% ../nbs/01_data.ipynb #1560bb19
+def _check_fractions(n:int, valid_pct:float, holdout_pct:float, fn):
+    "Raise if the split fractions are out of range or leave a part of the `n` rows of `fn` empty."
+    if not 0 < valid_pct < 1: raise InputError(f"valid_pct={valid_pct}: must be between 0 and 1")
+    if not 0 <= holdout_pct < 1 or valid_pct + holdout_pct >= 1:
+        raise InputError(f"holdout_pct={holdout_pct}: must be at least 0, and below 1 - valid_pct = {1 - valid_pct:g}")
+    parts = {'validation': n * valid_pct, 'training': n * (1 - valid_pct - holdout_pct), **({'held-out': n * holdout_pct} if holdout_pct else {})}
+    small = next((k for k, v in parts.items() if v < 1), None)
+    if small: raise InputError(f"{fn}: too few images ({n}) for valid_pct={valid_pct}, holdout_pct={holdout_pct}: the {small} part would be empty")
+
 def labels_table(
     path, # data folder in the Kaggle layout
     csv:str='train.csv', # labels file in `path`
@@ -224,6 +278,7 @@ def labels_table(
 )->pd.DataFrame:
     "Labels of `path/csv` with `is_valid` and `is_holdout` columns from seeded stratified splits."
     df = read_labels(Path(path)/csv)
+    _check_fractions(len(df), valid_pct, holdout_pct, Path(path)/csv)
     y, is_valid = one_hot(df.labels), np.zeros(len(df), bool)
     df['is_holdout'] = stratified_split(y, holdout_pct, seed + 1) if holdout_pct > 0 else False
     rest = np.flatnonzero(~df.is_holdout.values)

@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
-from .core import CHANNELS, CLASS_NAMES, N_CLASSES
-from .data import SampleError, one_hot, open_rgby, parse_target, read_labels, read_sample_submission, save_atomic
+from .core import CHANNELS, CLASS_NAMES, N_CLASSES, InputError, MissingFileError, RunExistsError, cli_errors
+from .data import SampleError, check_channel_files, one_hot, open_rgby, parse_target, read_labels, read_sample_submission, save_atomic
 from .learner import f1_scores, load_model_files, predict_labels
 
 # %% auto #0
 __all__ = ['dihedral_views', 'predict_batch', 'probs_to_labels', 'write_submission', 'read_submission', 'score_submission',
-           'folder_ids', 'read_batch', 'predict', 'predict_cli']
+           'folder_ids', 'read_batch', 'predict_ids', 'predict', 'predict_cli']
 
 # %% ../nbs/05_inference.ipynb #cefc9b25
 def dihedral_views(
@@ -61,7 +61,7 @@ def write_submission(
     if sample_submission is not None:
         order = read_sample_submission(sample_submission).Id
         missing = order[~order.isin(sub.Id)]
-        if len(missing): raise ValueError(f"{len(missing)} Ids of {sample_submission} have no prediction, e.g. {missing.iloc[0]}")
+        if len(missing): raise InputError(f"{len(missing)} Ids of {sample_submission} have no prediction, e.g. {missing.iloc[0]}")
         sub = sub.set_index('Id').loc[order].reset_index()
     save_atomic(dest, lambda fn: sub.to_csv(fn, index=False))
     return sub
@@ -82,7 +82,7 @@ def score_submission(
     "Macro and micro F1 of submission `fn` against `truth`, as the challenge scored them."
     pred, y = read_submission(fn), read_labels(truth).set_index('Id').labels
     missing = y.index.difference(list(pred))
-    if len(missing): raise ValueError(f"{fn}: no prediction for {len(missing)} Ids of {truth}, e.g. {missing[0]}")
+    if len(missing): raise InputError(f"{fn}: no prediction for {len(missing)} Ids of {truth}, e.g. {missing[0]}")
     return f1_scores(one_hot([pred[i] for i in y.index]), one_hot(y))
 
 # %% ../nbs/05_inference.ipynb #8fcff5f8
@@ -110,6 +110,25 @@ def read_batch(
     return x, ok, bad
 
 # %% ../nbs/05_inference.ipynb #b77c31a7
+def _check_outputs(paths, overwrite:bool):
+    "Refuse, before any work, to replace an existing output file unless `overwrite`."
+    there = [p for p in paths if p is not None and Path(p).exists()]
+    if there and not overwrite: raise RunExistsError(f"{there[0]} exists: pass overwrite=True (--overwrite) to replace it, or another --dest")
+
+def predict_ids(
+    folder, # images folder
+    ids=None, # Ids to predict
+    sample_submission=None, # or the Ids of this sample submission
+    skip_bad:bool=False, # leave out samples with a missing or empty channel file (returned) instead of raising
+)->tuple:
+    "The Ids to predict (given, the sample submission's, else all in `folder`), checked to have their files, and the bad ones."
+    if not Path(folder).is_dir(): raise MissingFileError(f"{folder}: no such image folder")
+    if ids is None: ids = list(read_sample_submission(sample_submission).Id) if sample_submission else folder_ids(folder)
+    if not len(ids): raise InputError(f"{folder}: no images to predict (no *_green.* files)")
+    bad = check_channel_files(folder, ids, skip=skip_bad)
+    skipped = {e.id for e in bad}
+    return [i for i in ids if i not in skipped], [(e.id, str(e)) for e in bad]
+
 def predict(
     model_dir, # folder with `model.pth` and `config.json`
     folder, # images folder (Kaggle `{Id}_{channel}.png` or HPAv18 `.jpg`)
@@ -121,11 +140,14 @@ def predict(
     bs:int=32, # batch size
     skip_bad:bool=False, # skip unreadable samples and list them in `<dest>.skipped.csv`
     allow_empty:bool=False, # allow predictions with no class
+    overwrite:bool=False, # replace existing output files
 )->pd.DataFrame:
     "Probabilities and labels for the images in `folder`, optionally written as a submission."
+    if bs < 1: raise InputError(f"bs {bs} (--bs): must be at least 1")
+    _check_outputs([dest, probs_csv, dest and f'{dest}.skipped.csv'], overwrite)
     model, cfg = load_model_files(model_dir)
-    if ids is None: ids = list(read_sample_submission(sample_submission).Id) if sample_submission else folder_ids(folder)
-    probs, done, bad = [], [], []
+    ids, bad = predict_ids(folder, ids, sample_submission, skip_bad)
+    probs, done = [], []
     for start in progress_bar(range(0, len(ids), bs)):
         x, ok, skipped = read_batch(folder, ids[start:start + bs], cfg['size'], skip_bad)
         if len(ok): probs.append(predict_batch(model, x, cfg['stats'], tta).numpy())
@@ -138,13 +160,13 @@ def predict(
 
 # %% ../nbs/05_inference.ipynb #71e5e22b
 def _write_outputs(res, bad, dest, probs_csv, sample_submission):
-    "Write the submission, the skipped-samples report and the probabilities csv that were asked for."
-    if dest is not None:
-        write_submission(res.index, res.Predicted, dest, sample_submission)
-        if bad:
-            report = pd.DataFrame(bad, columns=['Id', 'problem'])
-            save_atomic(Path(f'{dest}.skipped.csv'), lambda fn: report.to_csv(fn, index=False))
+    "Write the probabilities csv, the skipped-samples report and, last, the submission that were asked for."
     if probs_csv is not None: save_atomic(probs_csv, lambda fn: res.drop(columns='Predicted').to_csv(fn))
+    if dest is None: return
+    if bad:
+        report = pd.DataFrame(bad, columns=['Id', 'problem'])
+        save_atomic(Path(f'{dest}.skipped.csv'), lambda fn: report.to_csv(fn, index=False))
+    write_submission(res.index, res.Predicted, dest, sample_submission)
 
 # %% ../nbs/05_inference.ipynb #c4511172
 @call_parse
@@ -158,7 +180,11 @@ def predict_cli(
     bs:int=32, # batch size
     skip_bad:bool=False, # skip unreadable samples, listing them in DEST.skipped.csv
     allow_empty:bool=False, # allow empty predictions
+    overwrite:bool=False, # replace existing output files
+    debug:bool=False, # show the traceback of an error instead of one line
 ):
     "Predict HPA localisations for a folder of images and write a Kaggle submission."
-    res = predict(model_dir, folder, dest, None, sample_submission, probs_csv, tta, bs, skip_bad, allow_empty)
+    with cli_errors(predict_cli, debug):
+        res = predict(model_dir, folder, dest, sample_submission=sample_submission, probs_csv=probs_csv, tta=tta, bs=bs,
+                      skip_bad=skip_bad, allow_empty=allow_empty, overwrite=overwrite)
     print(f"wrote {dest}: {len(res)} images")

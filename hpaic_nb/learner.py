@@ -7,6 +7,7 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/learner.html.md"""
 # %% ../nbs/04_learner.ipynb #61724735
 from __future__ import annotations
 import json, os, random, re, time, warnings
+from textwrap import shorten
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import hpaic_nb
@@ -20,24 +21,26 @@ from fastai.callback.progress import CSVLogger
 from fastai.callback.schedule import fit_one_cycle, lr_find  # patch them onto Learner
 from fastai.callback.tracker import SaveModelCallback
 from fastai.data.transforms import Normalize
-from fastai.learner import Learner
+from fastai.learner import Learner, save_model
 from fastai.losses import BCEWithLogitsLossFlat
 from fastai.metrics import AccumMetric, ActivationType
 from fastai.torch_core import Module, distrib_barrier, set_seed
-from .core import CLASS_NAMES, CHANNELS, N_CLASSES
-from .data import channel_path, hpa_dls, labels_table, one_hot, rows_dl, save_atomic, split_rows
+from .core import (CLASS_NAMES, CHANNELS, N_CLASSES, InputError, MissingFileError, RunExistsError, cli_errors,
+                           remove_partials)
+from .data import channel_path, check_channel_files, hpa_dls, labels_table, one_hot, rows_dl, save_atomic, split_rows
 from .cache import cached_dls, gpu_speedups, loader_kwargs
 from .distributed import distributed, is_rank0, join_processes, main_process_value, num_processes, rank0_first
-from .models import build_model, model_splitter
+from .models import ARCHS, CNN_WIDTHS, build_model, check_arch, model_splitter
 
 # %% auto #0
-__all__ = ['LOSSES', 'THRESH_GRID', 'PRETRAINED_DIR', 'EPOCHS', 'LR', 'RECIPES', 'FocalLossMulti', 'pos_weights', 'hpa_loss',
-           'oversample_weights', 'f1_per_threshold', 'fit_thresholds', 'f1_table', 'f1_scores', 'crossfit_predictions',
-           'crossfit_f1', 'f1_metric', 'predict_labels', 'baseline_scores', 'hpa_learner', 'normalize_stats',
-           'save_model_files', 'load_model_files', 'init_weights', 'resolve_init', 'rng_states', 'set_rng_states',
-           'ResumableCheckpoint', 'ResumableCSVLogger', 'evaluate', 'native_size', 'train_dls', 'find_lr', 'train',
-           'held_out_scores', 'check_learned', 'finish_run', 'train_cli', 'run_settings', 'recipe_dir', 'run_recipe',
-           'recipe_table']
+__all__ = ['LOSSES', 'THRESH_GRID', 'PRETRAINED_DIR', 'SAMPLERS', 'SELECT', 'EPOCHS', 'LR', 'RESULT_ARGS', 'RECIPES',
+           'FocalLossMulti', 'pos_weights', 'hpa_loss', 'oversample_weights', 'f1_per_threshold', 'fit_thresholds',
+           'f1_table', 'f1_scores', 'crossfit_predictions', 'crossfit_f1', 'f1_metric', 'predict_labels',
+           'baseline_scores', 'hpa_learner', 'normalize_stats', 'save_model_files', 'read_model_config',
+           'load_model_files', 'init_config', 'init_weights', 'resolve_init', 'rng_states', 'set_rng_states',
+           'ResumableCheckpoint', 'ResumableCSVLogger', 'check_train_args', 'evaluate', 'native_size', 'train_dls',
+           'find_lr', 'train', 'held_out_scores', 'check_learned', 'finish_run', 'train_cli', 'run_settings',
+           'recipe_dir', 'run_recipe', 'recipe_table']
 
 # %% ../nbs/04_learner.ipynb #fea0d7ad
 class FocalLossMulti(Module):
@@ -73,9 +76,9 @@ def hpa_loss(
     if name == 'bce': return BCEWithLogitsLossFlat()
     if name == 'focal': return FocalLossMulti(gamma)
     if name == 'wbce':
-        if y is None: raise ValueError("loss 'wbce' needs the training labels `y` for its class weights")
+        if y is None: raise InputError("loss 'wbce' needs the training labels `y` for its class weights")
         return BCEWithLogitsLossFlat(pos_weight=pos_weights(y))
-    raise ValueError(f"unknown loss {name!r}: choose one of {', '.join(LOSSES)}")
+    raise InputError(f"unknown loss {name!r}: choose one of {', '.join(LOSSES)}")
 
 # %% ../nbs/04_learner.ipynb #7fdfa210
 def oversample_weights(
@@ -236,29 +239,69 @@ def save_model_files(
     save_atomic(dest/'config.json', lambda fn: Path(fn).write_text(json.dumps(config, indent=1)))
 
 # %% ../nbs/04_learner.ipynb #142c7dc3
+def _numbers(x, n:int, lo=-np.inf, hi=np.inf)->bool:
+    "True when `x` is a list of `n` real numbers in `lo..hi`."
+    return isinstance(x, list) and len(x) == n and all(isinstance(v, (int, float)) and not isinstance(v, bool) and lo <= v <= hi for v in x)
+
+def _config_problem(cfg)->str|None:
+    "What is wrong with a model `config.json`'s content, or None."
+    if not isinstance(cfg, dict): return 'not a JSON object'
+    missing = [k for k in ('arch', 'size', 'stats', 'thresholds') if k not in cfg]
+    if missing: return f"missing key(s) {missing}"
+    if cfg['arch'] not in ARCHS: return f"unknown arch {cfg['arch']!r} (known: {', '.join(ARCHS)})"
+    if cfg.get('n_out', N_CLASSES) != N_CLASSES: return f"n_out {cfg.get('n_out')!r}: models here have {N_CLASSES} outputs"
+    if not isinstance(cfg['size'], int) or isinstance(cfg['size'], bool) or not 8 <= cfg['size'] <= 4096: return f"size {cfg['size']!r} is not a pixel count"
+    s = cfg['stats']
+    if not (isinstance(s, list) and len(s) == 2 and _numbers(s[0], 4) and _numbers(s[1], 4, 1e-6)): return 'stats is not [4 means, 4 positive stds]'
+    if not _numbers(cfg['thresholds'], N_CLASSES, 0, 1): return f"thresholds is not a list of {N_CLASSES} numbers in 0..1"
+
+def read_model_config(
+    src, # a model folder
+)->dict:
+    "The checked `config.json` of model folder `src`: a known arch, 28 outputs, a size, RGBY stats, 28 thresholds."
+    src = Path(src)
+    if not src.is_dir(): raise MissingFileError(f"{src}: no such model folder")
+    for f in ('config.json', 'model.pth'):
+        if not (src/f).is_file(): raise MissingFileError(f"{src/f}: missing model file (a model folder holds config.json and model.pth)")
+    try: cfg = json.loads((src/'config.json').read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise InputError(f"{src/'config.json'}: not valid JSON ({e})") from None
+    problem = _config_problem(cfg)
+    if problem: raise InputError(f"{src/'config.json'}: {problem}; not a model config written by hpaic-train")
+    return cfg
+
 def load_model_files(
     src, # folder written by `save_model_files`
 )->tuple:
-    "The model (in eval mode, on CPU) and config saved in `src`."
-    src = Path(src)
-    for f in ('config.json', 'model.pth'):
-        if not (src/f).is_file(): raise FileNotFoundError(f"{src/f}: missing model file (expected config.json and model.pth)")
-    config = json.loads((src/'config.json').read_text())
-    model = build_model(config['arch'], config['n_out'])
-    try: model.load_state_dict(torch.load(src/'model.pth', map_location='cpu', weights_only=True))
-    except Exception as e: raise ValueError(f"{src/'model.pth'}: not the weights of a '{config['arch']}' model ({e})") from e
+    "The model (in eval mode, on CPU) and config saved in `src`; weights are read without running any pickled code."
+    config, fn = read_model_config(src), Path(src)/'model.pth'
+    try: state = torch.load(fn, map_location='cpu', weights_only=True)
+    except Exception as e:
+        code = re.search(r'GLOBAL (\S+)', str(e))  # torch refused a reference to code
+        if code: raise InputError(f"{fn}: refers to Python code ({code[1]}) that unpickling would run; refused (model files hold tensors only)") from e
+        raise InputError(f"{fn}: not a readable weights file ({type(e).__name__}: {shorten(str(e), 120)})") from e
+    model = build_model(config['arch'], N_CLASSES)
+    try: model.load_state_dict(state)
+    except Exception as e: raise InputError(f"{fn}: not the weights of a '{config['arch']}' model ({shorten(str(e), 150)})") from e
     return model.eval(), config
 
 # %% ../nbs/04_learner.ipynb #b9653aea
+def init_config(
+    src, # the model folder a run starts from
+    arch:str, # the arch being trained
+)->dict:
+    "The checked config of model folder `src`, which must hold an `arch` model."
+    cfg = read_model_config(src)
+    if cfg['arch'] != arch: raise InputError(f"{src}: holds a '{cfg['arch']}' model, not a '{arch}' one: pass --arch {cfg['arch']}")
+    return cfg
+
 def init_weights(
     model, # a model from `build_model(arch)`
     src, # folder written by `train` (or `save_model_files`) with a model of the same arch
     arch:str, # `model`'s arch, checked against `src`'s
 ):
     "Copy the weights of the trained model in `src` into `model`: fine-tuning from a run instead of from scratch."
-    trained, cfg = load_model_files(src)
-    if cfg['arch'] != arch: raise ValueError(f"{src}: holds a '{cfg['arch']}' model, not a '{arch}' one: pass --arch {cfg['arch']}")
-    model.load_state_dict(trained.state_dict())
+    init_config(src, arch)
+    model.load_state_dict(load_model_files(src)[0].state_dict())
     return model
 
 # %% ../nbs/04_learner.ipynb #3ff12806
@@ -292,7 +335,7 @@ def set_rng_states(dls, s:dict):
 
 # %% ../nbs/04_learner.ipynb #6fcc6d4d
 class ResumableCheckpoint(SaveModelCallback):
-    "Keep `best` by `monitor` (reloaded at the end; 'last': keep the final weights), and save `last` + `progress.json` every epoch."
+    "Keep `best` by `monitor` (reloaded at the end; 'last': the final weights), and save `last_<epoch>` + `progress.json` every epoch."
     def __init__(self, monitor='valid_loss', progress:dict|None=None):
         self.keep_last = monitor == 'last'
         super().__init__(monitor='valid_loss' if self.keep_last else monitor, fname='best', reset_on_fit=progress is None)
@@ -309,16 +352,32 @@ class ResumableCheckpoint(SaveModelCallback):
         if self._skipped(): self.learn.logger = self._logger; return
         super().after_epoch()
         if self.keep_last or self.new_best: self.best_epoch = self.epoch
-        self.learn.save('last', with_opt=True)  # fastai saves in rank 0 only
         if not is_rank0(): return
+        self._save(f'last_{self.epoch}', with_opt=True)
         sl = self.recorder.smooth_loss
         prog = {'epoch': self.epoch, 'best': float(self.best), 'best_epoch': self.best_epoch, 'rng': rng_states(self.dls),
-                'smooth_loss': [float(sl.val), sl.count]}
+                'smooth_loss': [float(sl.val), sl.count], 'checkpoint': f'last_{self.epoch}'}
         save_atomic(self.path/'progress.json', lambda fn: Path(fn).write_text(json.dumps(prog)))
+        for old in (self.path/self.model_dir).glob('last_*.pth'):  # only once progress.json names the new one
+            if old.stem != prog['checkpoint']: old.unlink()
+    def _save(self, name, with_opt=None):
+        "Save checkpoint `name` atomically (fastai's `Learner.save` writes in place), in rank 0."
+        fn = self.path/self.model_dir/f'{name}.pth'; fn.parent.mkdir(parents=True, exist_ok=True)
+        if is_rank0(): save_atomic(fn, lambda tmp: save_model(tmp, self.model, self.opt, self.with_opt if with_opt is None else with_opt))
+        self.last_saved_path = fn
     def after_fit(self):
         if not self.keep_last: super().after_fit()
 
 # %% ../nbs/04_learner.ipynb #59d0ded1
+def _finished_rows(lines:list, last_epoch:int)->list:
+    "The header and the rows of epochs 0..`last_epoch` of a history file's `lines`, dropping a row cut off by a kill."
+    n, keep = len(lines[0].split(',')), lines[:1]
+    for l in lines[1:]:
+        f = l.split(',')
+        if len(f) != n or f[0] != str(len(keep) - 1) or len(keep) - 1 > last_epoch: break
+        keep.append(l)
+    return keep
+
 class ResumableCSVLogger(CSVLogger):
     "`CSVLogger` that, resuming after epoch `resume_after`, keeps the finished epochs' rows and adds no header."
     def __init__(self, fname='history.csv', resume_after:int|None=None):
@@ -327,18 +386,43 @@ class ResumableCSVLogger(CSVLogger):
     def before_fit(self):
         fn = self.path/self.fname
         if self.resume_after is None or not fn.exists(): return super().before_fit()
-        lines = fn.read_text().splitlines()
-        kept = [lines[0]] + [l for l in lines[1:] if int(l.split(',')[0]) <= self.resume_after]
+        kept = _finished_rows(fn.read_text().splitlines(), self.resume_after)
         save_atomic(fn, lambda tmp: Path(tmp).write_text('\n'.join(kept) + '\n'))
         self.file = fn.open('a')
         self.old_logger, self.learn.logger = self.logger, self._write_line
 
 # %% ../nbs/04_learner.ipynb #1274d9d1
+SAMPLERS, SELECT = ('shuffle', 'oversample'), ('valid_loss', 'f1_macro_cv', 'last')
+def check_train_args(arch, size, bs, epochs, lr, loss, sampler, select, stats, pretrained, weights, num_workers, threads):
+    "Raise an `InputError` naming the first argument of `train` whose value it cannot use, before any work starts."
+    check_arch(arch)
+    rules = {'loss': (loss in LOSSES, f"one of {', '.join(LOSSES)}"), 'sampler': (sampler in SAMPLERS, ' or '.join(SAMPLERS)),
+             'select': (select in SELECT, ', '.join(SELECT)), 'size': (size is None or size >= 16, 'at least 16 pixels'),
+             'bs': (bs >= 1, 'at least 1'), 'epochs': (epochs >= 1, 'at least 1'), 'lr': (lr > 0, 'positive'),
+             'stats': (stats in ('data', 'hpa') or not isinstance(stats, str), "'data', 'hpa' or (means, stds)"),
+             'pretrained': (not (pretrained or weights) or arch not in CNN_WIDTHS, f"unset: '{arch}' has no ImageNet weights"),
+             'weights': (weights is None or Path(weights).is_file(), 'an existing ImageNet state_dict file'),
+             'num_workers': (num_workers is None or num_workers >= 0, '0 or more'), 'threads': (threads is None or threads >= 1, 'at least 1')}
+    bad = next((k for k, (ok, _) in rules.items() if not ok), None)
+    if bad: raise InputError(f"{bad} {locals()[bad]!r} (--{bad.replace('_', '-')}): must be {rules[bad][1]}")
+
 def _check_out(out:Path, resume:bool, overwrite:bool):
     "Refuse to clobber a previous run in `out`."
-    if resume and not (out/'progress.json').is_file(): raise FileNotFoundError(f"{out}: nothing to resume (no progress.json)")
-    if not (resume or overwrite) and any((out/f).exists() for f in ('model.pth', 'progress.json')):
-        raise FileExistsError(f"{out} already holds a training run: pass resume=True to continue it or overwrite=True to replace it")
+    if resume and overwrite: raise InputError("resume and overwrite both given: resume continues the run in OUT, overwrite replaces it")
+    if out.exists() and not out.is_dir(): raise InputError(f"{out} exists and is not a folder")
+    if resume and not any((out/f).is_file() for f in ('progress.json', 'run.json')): raise MissingFileError(f"{out}: nothing to resume (no run.json)")
+    if not (resume or overwrite) and any((out/f).exists() for f in ('model.pth', 'progress.json', 'run.json')):
+        raise RunExistsError(f"{out} already holds a training run: pass resume=True (--resume) to continue it or overwrite=True (--overwrite) to replace it")
+
+# %% ../nbs/04_learner.ipynb #89dc6f28
+def _record_args(out:Path, args:dict, resume:bool):
+    "Write the arguments that decide the run's result to `out/run.json`; resuming, first check they are the same."
+    args, fn = json.loads(json.dumps(args, default=str)), out/'run.json'
+    old = json.loads(fn.read_text()) if resume and fn.is_file() else args
+    diff = [k for k in args if old.get(k) != args[k]]
+    if diff: raise InputError(f"{out} was started with {', '.join(f'{k}={old.get(k)!r}' for k in diff)}, not "
+                              f"{', '.join(f'{k}={args[k]!r}' for k in diff)}: resume with the arguments it was started with")
+    save_atomic(fn, lambda tmp: Path(tmp).write_text(json.dumps(args, indent=1)))
 
 # %% ../nbs/04_learner.ipynb #7c911bd8
 def evaluate(learn, dl=None)->tuple:
@@ -371,12 +455,12 @@ def train_dls(
     cache_dir=None, # where the cache lives (default: `data/cache/train_<size>`)
 ):
     "The training and validation `DataLoaders` of `train`: cached, oversampled if asked, held-out rows left out."
-    if sampler not in ('oversample', 'shuffle'): raise ValueError(f"unknown sampler {sampler!r}: 'oversample' or 'shuffle'")
     wgts = None
     if sampler == 'oversample':
         trn, wgts = split_rows(df)[0], np.zeros(len(df))
         wgts[trn] = oversample_weights(one_hot(df.labels[trn]))
     kw = dict(df=df, seed=seed, stats=stats, wgts=wgts, **loader_kwargs(num_workers))
+    if not cache: check_channel_files(Path(data)/'train', df.Id)  # with the cache, its build checks them
     return rank0_first(lambda: cached_dls(data, size, bs, cache_dir, **kw)) if cache else hpa_dls(data, size, bs, **kw)
 
 # %% ../nbs/04_learner.ipynb #f8286800
@@ -387,6 +471,10 @@ def find_lr(
     states = rng_states(learn.dls)
     try: return float(learn.lr_find(show_plot=False).valley)
     finally: set_rng_states(learn.dls, states)
+
+# %% ../nbs/04_learner.ipynb #dd345c6e
+RESULT_ARGS = ('data', 'arch', 'size', 'bs', 'epochs', 'lr', 'lr_find', 'loss', 'sampler', 'select', 'seed', 'valid_pct',
+               'holdout_pct', 'stats', 'pretrained', 'weights', 'init', 'threads')  # `train` arguments its result depends on
 
 # %% ../nbs/04_learner.ipynb #0cf1d1c9
 def train(
@@ -417,20 +505,29 @@ def train(
     cbs=None, # extra fastai callbacks
 )->dict:
     "Train a model and write history, checkpoints, split, thresholds, scores and model files to `out`; returns the config."
-    out = Path(out); _check_out(out, resume, overwrite); out.mkdir(parents=True, exist_ok=True)
-    join_processes()  # when launched in several processes: before the loaders, on this process's GPU
+    args = {k: v for k, v in locals().items() if k in RESULT_ARGS}
+    out = Path(out); check_train_args(arch, size, bs, epochs, lr, loss, sampler, select, stats, pretrained, weights, num_workers, threads)
+    _check_out(out, resume, overwrite)
+    df = labels_table(data, valid_pct=valid_pct, seed=seed, holdout_pct=holdout_pct)  # checks the label file
+    n_train = len(split_rows(df)[0])
+    if n_train < bs: raise InputError(f"bs {bs} (--bs): more than the {n_train} training images, so no batch would be trained (a smaller --bs)")
+    init = resolve_init(init, arch, bool(pretrained or weights))
+    if init: init_config(init, arch)
+    join_processes(); distrib_barrier()  # launched in several processes: each has checked `out` before rank 0 writes there
+    out.mkdir(parents=True, exist_ok=True)
+    if is_rank0():
+        _record_args(out, args, resume)
+        for d in (out, out/'checkpoints'): remove_partials(d)  # left by a run killed while saving
     if threads: torch.set_num_threads(threads)
     set_seed(seed, reproducible=True)
-    df = labels_table(data, valid_pct=valid_pct, seed=seed, holdout_pct=holdout_pct)
     size = size or native_size(Path(data)/'train', df.Id[0])
     dls = train_dls(data, df, size, bs, seed, stats, sampler, num_workers, cache, cache_dir)
     y_train = one_hot(df.labels[split_rows(df)[0]])
     learn = gpu_speedups(hpa_learner(dls, arch, loss, y_train, pretrained, weights, path=out, model_dir='checkpoints'))
-    init = resolve_init(init, arch, bool(pretrained or weights))
     if init: init_weights(learn.model, init, arch)
     if lr_find: lr = main_process_value(lambda: find_lr(learn))
-    progress = json.loads((out/'progress.json').read_text()) if resume else None
-    if progress: learn.load('last', with_opt=True)
+    progress = json.loads((out/'progress.json').read_text()) if resume and (out/'progress.json').is_file() else None  # none: killed before epoch 0 ended
+    if progress: learn.load(progress.get('checkpoint', 'last'), with_opt=True)
     start, ckpt = time.time(), ResumableCheckpoint(select, progress)
     logger = [ResumableCSVLogger(resume_after=progress and progress['epoch'])] if is_rank0() else []
     with distributed(learn):  # data-parallel when launched in several processes
@@ -486,7 +583,8 @@ def finish_run(
               'split': {**{k: int(v) for k, v in pd.Series(split).value_counts().items()}, 'file': 'split.csv'}}
     if is_rank0():
         save_atomic(learn.path/'split.csv', lambda fn: pd.DataFrame({'Id': df.Id, 'split': split}).to_csv(fn, index=False))
-        f1_table(*(valid if held is None else held), thresholds).to_csv(learn.path/'per_class.csv')
+        per_class = f1_table(*(valid if held is None else held), thresholds)
+        save_atomic(learn.path/'per_class.csv', per_class.to_csv)
         save_model_files(learn.model, learn.path, config)
     distrib_barrier()  # every process returns once the files are written
     check_learned(config)
@@ -519,11 +617,12 @@ def train_cli(
     threads:int=None, # torch CPU threads (default: one per core)
     no_cache:bool=False, # read the PNGs every epoch instead of the preprocessing cache
     cache_dir:str=None, # cache folder (default: DATA/cache/train_SIZE)
+    debug:bool=False, # show the traceback of an error instead of one line
 ):
     "Train an HPA localisation model; writes checkpoints, history.csv, split.csv, per_class.csv, model.pth and config.json."
     args = dict(locals())
     args['cache'] = not args.pop('no_cache')
-    res = train(**args)
+    with cli_errors(train_cli, args.pop('debug'), rerun='run the same command with --resume'): res = train(**args)
     if is_rank0(): print(json.dumps({'selected_epoch': res['selected_epoch'], **res['scores']}, indent=1))
 
 # %% ../nbs/04_learner.ipynb #228b36f3

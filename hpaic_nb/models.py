@@ -15,7 +15,7 @@ from torch import nn
 from fastai.layers import ConvLayer, Flatten
 from fastai.torch_core import trainable_params
 from fastai.vision.learner import create_body, add_head, default_split, num_features_model
-from .core import CHANNELS, N_CLASSES
+from .core import CHANNELS, N_CLASSES, HPAICError, InputError, MissingFileError
 
 # %% auto #0
 __all__ = ['CNN_WIDTHS', 'ARCHS', 'SimpleCNN', 'first_conv', 'init_rgby_conv_', 'load_state_dict_file', 'imagenet_model',
@@ -65,10 +65,10 @@ def load_state_dict_file(
     path:str|Path, # a torchvision-format `state_dict` file of `arch`
 )->nn.Module:
     "Load the ImageNet `state_dict` saved at `path` into `model`, with a clear error for a bad file."
-    if not Path(path).is_file(): raise FileNotFoundError(f"weights file {path} for '{arch}' does not exist")
+    if not Path(path).is_file(): raise MissingFileError(f"weights file {path} for '{arch}' does not exist")
     try: model.load_state_dict(torch.load(path, map_location='cpu', weights_only=True))
     except (pickle.UnpicklingError, EOFError, RuntimeError, TypeError) as e:
-        raise ValueError(f"weights file {path} is not a state_dict of the 3-channel torchvision '{arch}': "
+        raise InputError(f"weights file {path} is not a state_dict of the 3-channel torchvision '{arch}': "
                          f"{type(e).__name__}: {shorten(str(e), 200)}") from e
     return model
 
@@ -83,7 +83,7 @@ def imagenet_model(
     if not pretrained: return torchvision.models.get_model(arch)
     try: return torchvision.models.get_model(arch, weights='DEFAULT')
     except OSError as e:
-        raise RuntimeError(f"could not download the ImageNet weights of '{arch}' ({e}); download the torchvision "
+        raise HPAICError(f"could not download the ImageNet weights of '{arch}' ({e}); download the torchvision "
                            f"weights file elsewhere and pass its path as `weights=`") from e
 
 # %% ../nbs/03_models.ipynb #49eb666c
@@ -104,7 +104,7 @@ def check_arch(
     arch:str, # an architecture name
 )->str:
     "`arch`, or a clear error listing `ARCHS` if it is not supported."
-    if arch not in ARCHS: raise ValueError(f"unknown arch '{arch}': choose one of {', '.join(ARCHS)}")
+    if arch not in ARCHS: raise InputError(f"unknown arch '{arch}': choose one of {', '.join(ARCHS)}")
     return arch
 
 # %% ../nbs/03_models.ipynb #110c6dc9
@@ -116,7 +116,7 @@ def build_model(
 )->nn.Module:
     "A model taking RGBY images and giving `n_out` logits: `SimpleCNN`, or fastai body + head on torchvision `arch`."
     if check_arch(arch) in CNN_WIDTHS:
-        if pretrained or weights is not None: raise ValueError(f"'{arch}' has no ImageNet weights: leave `pretrained` and `weights` unset")
+        if pretrained or weights is not None: raise InputError(f"'{arch}' has no ImageNet weights: leave `pretrained` and `weights` unset")
         return SimpleCNN(n_out=n_out, widths=CNN_WIDTHS[arch])
     body = rgby_body(arch, pretrained, weights)
     return add_head(body, num_features_model(body), n_out)

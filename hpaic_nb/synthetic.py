@@ -6,30 +6,31 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/synthetic.html.md"""
 
 # %% ../nbs/02_synthetic.ipynb #973ba2f5
 from __future__ import annotations
-import os, shutil, tempfile, uuid, zlib
+import json, os, shutil, tempfile, uuid, zlib
 from pathlib import Path
 from types import SimpleNamespace
 import numpy as np, pandas as pd
 from PIL import Image
 from scipy import ndimage
 from fastcore.parallel import parallel
-from fastcore.script import call_parse, CliError
+from fastcore.script import call_parse
 import hpaic_nb
-from .core import CLASS_NAMES, N_CLASSES, CHANNELS, data_dir, real_labels_dir, save_atomic
+from .core import (CLASS_NAMES, N_CLASSES, CHANNELS, InputError, RunExistsError, cli_errors, data_dir, real_labels_dir,
+                           remove_partials, save_atomic)
 
 # %% auto #0
-__all__ = ['LABEL_SETS_PATH', 'PATTERNS', 'CHANNEL_GAINS', 'OUTPUT_CSVS', 'label_set_table', 'read_label_sets', 'rng_for',
-           'sample_label_sets', 'image_seed', 'sample_ids', 'smooth_noise', 'ridges', 'ring', 'splat', 'draw',
-           'segments', 'circles', 'walks', 'sample_points', 'pixels', 'place_centres', 'sample_cells', 'per_cell',
-           'rasterize', 'cell_at', 'clip_to_cells', 'nucleolus_points', 'mtoc_points', 'outline', 'make_field',
-           'microtubule_curves', 'spindle_lines', 'bridge_line', 'stain_blue', 'stain_red', 'stain_yellow', 'cyto_dots',
-           'nuclear_dots', 'texture', 'nucleoplasm', 'nuclear_membrane', 'nucleoli', 'nucleoli_fibrillar_center',
-           'nuclear_speckles', 'nuclear_bodies', 'endoplasmic_reticulum', 'golgi_apparatus', 'peroxisomes', 'endosomes',
-           'lysosomes', 'mitochondria', 'aggresome', 'cytosol', 'cytoplasmic_bodies', 'rods_and_rings',
-           'lipid_droplets', 'intermediate_filaments', 'actin_filaments', 'focal_adhesion_sites', 'microtubules',
-           'microtubule_ends', 'cytokinetic_bridge', 'mitotic_spindle', 'microtubule_organizing_center', 'centrosome',
-           'plasma_membrane', 'cell_junctions', 'expression', 'stain_green', 'camera', 'render_sample',
-           'generate_dataset', 'hpaic_synth']
+__all__ = ['LABEL_SETS_PATH', 'PATTERNS', 'CHANNEL_GAINS', 'OUTPUT_CSVS', 'MANIFEST', 'label_set_table', 'read_label_sets',
+           'rng_for', 'sample_label_sets', 'image_seed', 'sample_ids', 'smooth_noise', 'ridges', 'ring', 'splat',
+           'draw', 'segments', 'circles', 'walks', 'sample_points', 'pixels', 'place_centres', 'sample_cells',
+           'per_cell', 'rasterize', 'cell_at', 'clip_to_cells', 'nucleolus_points', 'mtoc_points', 'outline',
+           'make_field', 'microtubule_curves', 'spindle_lines', 'bridge_line', 'stain_blue', 'stain_red',
+           'stain_yellow', 'cyto_dots', 'nuclear_dots', 'texture', 'nucleoplasm', 'nuclear_membrane', 'nucleoli',
+           'nucleoli_fibrillar_center', 'nuclear_speckles', 'nuclear_bodies', 'endoplasmic_reticulum',
+           'golgi_apparatus', 'peroxisomes', 'endosomes', 'lysosomes', 'mitochondria', 'aggresome', 'cytosol',
+           'cytoplasmic_bodies', 'rods_and_rings', 'lipid_droplets', 'intermediate_filaments', 'actin_filaments',
+           'focal_adhesion_sites', 'microtubules', 'microtubule_ends', 'cytokinetic_bridge', 'mitotic_spindle',
+           'microtubule_organizing_center', 'centrosome', 'plasma_membrane', 'cell_junctions', 'expression',
+           'stain_green', 'camera', 'render_sample', 'generate_dataset', 'hpaic_synth']
 
 # %% ../nbs/02_synthetic.ipynb #69c9b6cb
 LABEL_SETS_PATH = Path(hpaic_nb.__file__).parent/'label_sets.csv'
@@ -643,9 +644,9 @@ def camera(
 # %% ../nbs/02_synthetic.ipynb #788c44fe
 def _check_args(size, seed, difficulty):
     "Raise a ValueError naming the first bad argument."
-    if not (isinstance(size, (int, np.integer)) and size >= 16): raise ValueError(f"size must be an integer >= 16, got {size!r}")
-    if not (isinstance(seed, (int, np.integer)) and seed >= 0): raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
-    if not 0 <= difficulty <= 1: raise ValueError(f"difficulty must be in 0..1, got {difficulty!r}")
+    if not (isinstance(size, (int, np.integer)) and size >= 16): raise InputError(f"size must be an integer >= 16, got {size!r}")
+    if not (isinstance(seed, (int, np.integer)) and seed >= 0): raise InputError(f"seed must be an integer >= 0, got {seed!r}")
+    if not 0 <= difficulty <= 1: raise InputError(f"difficulty must be in 0..1, got {difficulty!r}")
 
 def render_sample(
     labels, # class indices (0..27) of the protein's locations
@@ -655,24 +656,29 @@ def render_sample(
 )->np.ndarray:
     "A synthetic HPA field whose protein has the patterns of `labels`: uint8 (4, size, size) in `CHANNELS` order."
     labels = sorted({int(l) for l in labels})
-    if not labels or not 0 <= labels[0] <= labels[-1] < N_CLASSES: raise ValueError(f"labels must be a non-empty list of class indices 0..{N_CLASSES-1}, got {labels}")
+    if not labels or not 0 <= labels[0] <= labels[-1] < N_CLASSES: raise InputError(f"labels must be a non-empty list of class indices 0..{N_CLASSES-1}, got {labels}")
     _check_args(size, seed, difficulty)
     f = make_field(seed, size, labels)
     x = np.stack([stain_red(f), stain_green(f, labels, seed, difficulty), stain_blue(f, rng_for(seed, 'blue')), stain_yellow(f)])
     return camera(x, rng_for(seed, 'camera'), difficulty)
 
 # %% ../nbs/02_synthetic.ipynb #4ac4013f
-OUTPUT_CSVS = ('train.csv', 'sample_submission.csv', 'test_truth.csv')
+OUTPUT_CSVS, MANIFEST = ('train.csv', 'sample_submission.csv', 'test_truth.csv'), 'synth.json'
 
-def _prepare_dest(dest:Path, overwrite:bool)->Path:
-    "Check that `dest` is empty (or clear our files from it with `overwrite`), then create it."
-    if dest.exists() and not dest.is_dir(): raise NotADirectoryError(f"{dest} exists and is not a folder")
-    if dest.exists() and any(dest.iterdir()):
-        if not overwrite: raise FileExistsError(f"{dest} is not empty; pass overwrite=True (--overwrite) to replace the data set there")
+def _prepare_dest(dest:Path, overwrite:bool, args:dict)->bool:
+    "Make `dest` ready for the data set of `args`: True when it resumes an unfinished one written with the same `args`."
+    if dest.exists() and not dest.is_dir(): raise InputError(f"{dest} exists and is not a folder")
+    old = json.loads((dest/MANIFEST).read_text()) if (dest/MANIFEST).is_file() else None
+    resume = old == args and not overwrite
+    if dest.exists() and any(dest.iterdir()) and not resume:
+        if not overwrite:
+            what = f"a data set made with other arguments ({', '.join(f'{k}={old.get(k)}' for k in args if old.get(k) != args[k])})" if old else "files"
+            raise RunExistsError(f"{dest} holds {what}; pass --overwrite (overwrite=True) to replace it, or another folder")
         for d in ('train', 'test'): shutil.rmtree(dest/d, ignore_errors=True)
-        for fn in OUTPUT_CSVS: (dest/fn).unlink(missing_ok=True)
-    for d in ('train', 'test'): (dest/d).mkdir(parents=True, exist_ok=True)
-    return dest
+        for fn in (*OUTPUT_CSVS, MANIFEST): (dest/fn).unlink(missing_ok=True)
+    for d in ('train', 'test'): (dest/d).mkdir(parents=True, exist_ok=True); remove_partials(dest/d)
+    if not resume: save_atomic(dest/MANIFEST, lambda p: Path(p).write_text(json.dumps(args)))
+    return resume
 
 def _write_sample(job):
     "Render one sample and write its four channel PNGs: `job` is (folder, Id, labels, size, seed, difficulty)."
@@ -680,9 +686,14 @@ def _write_sample(job):
     for channel, plane in zip(CHANNELS, render_sample(labels, size, seed, difficulty)):
         save_atomic(folder/f'{id_}_{channel}.png', lambda p: Image.fromarray(plane, 'L').save(p, format='PNG', compress_type=zlib.Z_HUFFMAN_ONLY))
 
+def _written(job)->bool:
+    "True when the four channel files of `job`'s sample exist (each was renamed into place complete)."
+    folder, id_ = job[:2]
+    return all((folder/f'{id_}_{c}.png').is_file() for c in CHANNELS)
+
 # %% ../nbs/02_synthetic.ipynb #04eade93
 def generate_dataset(
-    dest, # output folder (created); must be empty unless `overwrite`
+    dest, # output folder (created); empty, unfinished with the same arguments (resumed), or `overwrite`
     n_train:int=1000, # training images (`train.csv`, `train/`)
     n_test:int=200, # test images (`sample_submission.csv`, `test/`, truth in `test_truth.csv`)
     size:int=512, # image side in pixels
@@ -694,11 +705,14 @@ def generate_dataset(
     progress:bool=True, # show a progress bar
 )->Path:
     "Write a synthetic data set in the layout of the Kaggle HPA challenge to `dest` and return its path."
-    if n_train < 0 or n_test < 0 or n_train + n_test < 1: raise ValueError(f"need n_train, n_test >= 0 and at least one image, got {n_train}, {n_test}")
+    if n_train < 0 or n_test < 0 or n_train + n_test < 1: raise InputError(f"need n_train, n_test >= 0 and at least one image, got {n_train}, {n_test}")
     _check_args(size, seed, difficulty)
-    dest, n = _prepare_dest(Path(dest), overwrite), n_train + n_test
+    args = dict(n_train=n_train, n_test=n_test, size=size, seed=seed, difficulty=difficulty, rare_boost=rare_boost)
+    dest, n = Path(dest), n_train + n_test
+    resume = _prepare_dest(dest, overwrite, args)
     labels, ids = sample_label_sets(n, seed, rare_boost), sample_ids(n, seed)
     jobs = [(dest/('train' if i < n_train else 'test'), ids[i], labels[i], size, image_seed(seed, i), difficulty) for i in range(n)]
+    if resume: jobs = [j for j in jobs if not _written(j)]
     n_workers = os.cpu_count() if n_workers is None else n_workers
     parallel(_write_sample, jobs, n_workers=n_workers if n_workers > 1 else 0, progress=progress, chunksize=4)
     targets = [' '.join(map(str, ls)) for ls in labels]
@@ -720,9 +734,10 @@ def hpaic_synth(
     rare_boost:bool=False, # every class at least max(1, n//100) times, rare classes more often
     n_workers:int=None, # worker processes (default: all CPUs)
     overwrite:bool=False, # replace a data set already in `dest`
+    debug:bool=False, # show the traceback of an error instead of one line
 ):
-    "Write a synthetic Human Protein Atlas data set in the Kaggle challenge layout."
-    try: dest = generate_dataset(dest or data_dir(), n_train, n_test, size, seed, difficulty, rare_boost, n_workers, overwrite)
-    except (FileExistsError, NotADirectoryError, ValueError) as e: raise CliError(str(e)) from e
+    "Write a synthetic Human Protein Atlas data set in the Kaggle challenge layout (rerun to finish an interrupted one)."
+    with cli_errors(hpaic_synth, debug):
+        dest = generate_dataset(dest or data_dir(), n_train, n_test, size, seed, difficulty, rare_boost, n_workers, overwrite)
     print(f"wrote {n_train} training and {n_test} test images of {size} px to {dest}")
     return dest
