@@ -9,15 +9,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 import numpy as np, pandas as pd, torch
+from fastcore.parallel import parallel
 from fastcore.script import call_parse
-from fastprogress.fastprogress import progress_bar
+from fastai.callback.core import Callback
+from fastai.learner import Learner
+from fastai.losses import BCEWithLogitsLossFlat
 from .core import CHANNELS, CLASS_NAMES, N_CLASSES, InputError, MissingFileError, RunExistsError, cli_errors
-from .data import SampleError, check_channel_files, one_hot, open_rgby, parse_target, read_labels, read_sample_submission, save_atomic
+from .data import (RGBYReader, SampleError, check_channel_files, hpa_dls, one_hot, open_rgby, parse_target, read_labels,
+                           read_sample_submission, save_atomic)
+from .cache import gpu_speedups, loader_kwargs
 from .learner import f1_scores, load_model_files, predict_labels
 
 # %% auto #0
-__all__ = ['dihedral_views', 'predict_batch', 'probs_to_labels', 'write_submission', 'read_submission', 'score_submission',
-           'folder_ids', 'read_batch', 'predict_ids', 'predict', 'predict_cli']
+__all__ = ['dihedral_views', 'DihedralTTA', 'probs_to_labels', 'write_submission', 'read_submission', 'score_submission',
+           'folder_ids', 'model_learner', 'predict_probs', 'predict_ids', 'predict', 'predict_cli']
 
 # %% ../nbs/05_inference.ipynb #cefc9b25
 def dihedral_views(
@@ -28,17 +33,12 @@ def dihedral_views(
     return turns + [t.flip(3) for t in turns]
 
 # %% ../nbs/05_inference.ipynb #e5955353
-@torch.no_grad()
-def predict_batch(
-    model, # a model from `load_model_files`
-    x:torch.Tensor, # `(bs, 4, h, w)` uint8 batch
-    stats, # (means, stds) of the 4 channels, as in the model's config
-    tta:bool=False, # average over the 8 dihedral views
-)->torch.Tensor:
-    "Class probabilities `(bs, 28)` of a uint8 batch: scaled to 0..1, normalised, optionally TTA-averaged."
-    mean, std = (torch.tensor(s, dtype=torch.float32).view(1, -1, 1, 1) for s in stats)
-    x = (x.float() / 255 - mean) / std
-    return torch.stack([torch.sigmoid(model(v)) for v in (dihedral_views(x) if tta else [x])]).mean(0)
+class DihedralTTA(Callback):
+    "`get_preds` callback: each batch's probabilities averaged over its 8 dihedral views (passed on as logits)."
+    def after_pred(self):
+        views = dihedral_views(self.xb[0])[1:]  # the model has just predicted the first view, the batch as it is
+        probs = torch.stack([torch.sigmoid(p.float()) for p in (self.pred, *(self.model(v) for v in views))]).mean(0)
+        self.learn.pred = torch.logit(probs, eps=1e-7)  # `get_preds` applies the loss's sigmoid: back to the mean
 
 # %% ../nbs/05_inference.ipynb #dfc334bb
 def probs_to_labels(
@@ -93,21 +93,30 @@ def folder_ids(
     return sorted({p.name.rsplit('_green', 1)[0] for p in Path(folder).glob('*_green.*')})
 
 # %% ../nbs/05_inference.ipynb #fd95abaa
-def read_batch(
-    folder, # folder of channel files
-    ids, # Ids of the batch
-    size:int, # image size of the model
-    skip_bad:bool, # skip unreadable samples instead of raising
-)->tuple:
-    "uint8 batch `(n, 4, size, size)` of the readable `ids`, their Ids, and `(Id, problem)` of the skipped ones."
-    imgs, ok, bad = [], [], []
-    for i in ids:
-        try: imgs.append(open_rgby(folder, i, size)); ok.append(i)
-        except SampleError as e:
-            if not skip_bad: raise
-            bad.append((i, str(e)))
-    x = torch.from_numpy(np.stack(imgs)) if imgs else torch.zeros(0, len(CHANNELS), size, size, dtype=torch.uint8)
-    return x, ok, bad
+def model_learner(
+    model_dir, # folder with `model.pth` and `config.json`
+    folder, # images folder the learner's loaders read
+    first_id:str, # one Id in `folder` (builds the loaders' transforms)
+    bs:int=32, # batch size
+    num_workers:int|None=None, # loader processes (default: all cores with a GPU, none without)
+)->Learner:
+    "A fastai `Learner` of the saved model, with `hpa_dls` loaders over `folder` at its size and normalisation."
+    model, cfg = load_model_files(model_dir)
+    rows = pd.DataFrame({'Id': [first_id] * 2, 'labels': [[0]] * 2, 'is_valid': [False, True]})  # placeholder items
+    dls = hpa_dls(folder, cfg['size'], bs, df=rows, stats=cfg['stats'], reader=RGBYReader(folder, cfg['size']), **loader_kwargs(num_workers))
+    learn = gpu_speedups(Learner(dls, model.to(dls.device), loss_func=BCEWithLogitsLossFlat()))
+    learn.thresholds = np.array(cfg['thresholds'])
+    return learn
+
+def predict_probs(
+    learn:Learner, # from `model_learner`
+    ids, # Ids of images in the learner's folder
+    tta:bool=False, # average over the 8 dihedral views
+)->np.ndarray:
+    "`(len(ids), 28)` probabilities from `learn.get_preds` over `learn.dls.test_dl(ids)`."
+    rows = pd.DataFrame({'Id': list(ids)})  # items like those of training: labels-table rows
+    probs, _ = learn.get_preds(dl=learn.dls.test_dl(rows), cbs=[DihedralTTA()] if tta else [])
+    return probs.float().numpy()
 
 # %% ../nbs/05_inference.ipynb #b77c31a7
 def _check_outputs(paths, overwrite:bool):
@@ -115,19 +124,25 @@ def _check_outputs(paths, overwrite:bool):
     there = [p for p in paths if p is not None and Path(p).exists()]
     if there and not overwrite: raise RunExistsError(f"{there[0]} exists: pass overwrite=True (--overwrite) to replace it, or another --dest")
 
+def _decode_problem(id, folder)->SampleError|None:
+    "The error decoding sample `id` in `folder` gives, or None."
+    try: open_rgby(folder, id)
+    except SampleError as e: return e
+
 def predict_ids(
     folder, # images folder
     ids=None, # Ids to predict
     sample_submission=None, # or the Ids of this sample submission
-    skip_bad:bool=False, # leave out samples with a missing or empty channel file (returned) instead of raising
+    skip_bad:bool=False, # leave out (and return) samples with a missing, empty or corrupt channel file instead of raising
 )->tuple:
     "The Ids to predict (given, the sample submission's, else all in `folder`), checked to have their files, and the bad ones."
     if not Path(folder).is_dir(): raise MissingFileError(f"{folder}: no such image folder")
     if ids is None: ids = list(read_sample_submission(sample_submission).Id) if sample_submission else folder_ids(folder)
     if not len(ids): raise InputError(f"{folder}: no images to predict (no *_green.* files)")
     bad = check_channel_files(folder, ids, skip=skip_bad)
+    if skip_bad: bad += [e for e in parallel(_decode_problem, [i for i in ids if i not in {b.id for b in bad}], folder=folder) if e]
     skipped = {e.id for e in bad}
-    return [i for i in ids if i not in skipped], [(e.id, str(e)) for e in bad]
+    return [i for i in ids if i not in skipped], [(e.id, str(e)) for e in sorted(bad, key=lambda e: list(ids).index(e.id))]
 
 def predict(
     model_dir, # folder with `model.pth` and `config.json`
@@ -141,20 +156,18 @@ def predict(
     skip_bad:bool=False, # skip unreadable samples and list them in `<dest>.skipped.csv`
     allow_empty:bool=False, # allow predictions with no class
     overwrite:bool=False, # replace existing output files
+    num_workers:int|None=None, # loader processes (default: all cores with a GPU, none without)
 )->pd.DataFrame:
     "Probabilities and labels for the images in `folder`, optionally written as a submission."
     if bs < 1: raise InputError(f"bs {bs} (--bs): must be at least 1")
     _check_outputs([dest, probs_csv, dest and f'{dest}.skipped.csv'], overwrite)
-    model, cfg = load_model_files(model_dir)
+    load_model_files(model_dir)  # a bad model folder is reported before the images are checked
     ids, bad = predict_ids(folder, ids, sample_submission, skip_bad)
-    probs, done = [], []
-    for start in progress_bar(range(0, len(ids), bs)):
-        x, ok, skipped = read_batch(folder, ids[start:start + bs], cfg['size'], skip_bad)
-        if len(ok): probs.append(predict_batch(model, x, cfg['stats'], tta).numpy())
-        done += ok; bad += skipped
-    probs = np.concatenate(probs) if probs else np.zeros((0, N_CLASSES))
-    res = pd.DataFrame(probs, index=pd.Index(done, name='Id'), columns=list(CLASS_NAMES))
-    res['Predicted'] = probs_to_labels(probs, cfg['thresholds'], allow_empty)
+    if not ids: raise InputError(f"{folder}: none of the {len(bad)} samples to predict is readable (see the first: {bad[0][1]})")
+    learn = model_learner(model_dir, folder, ids[0], bs, num_workers)
+    probs = predict_probs(learn, ids, tta)
+    res = pd.DataFrame(probs, index=pd.Index(ids, name='Id'), columns=list(CLASS_NAMES))
+    res['Predicted'] = probs_to_labels(probs, learn.thresholds, allow_empty)
     _write_outputs(res, bad, dest, probs_csv, None if skip_bad and bad else sample_submission)
     return res
 
@@ -181,10 +194,11 @@ def predict_cli(
     skip_bad:bool=False, # skip unreadable samples, listing them in DEST.skipped.csv
     allow_empty:bool=False, # allow empty predictions
     overwrite:bool=False, # replace existing output files
+    num_workers:int=None, # data loader processes (default: all cores with a GPU, none without)
     debug:bool=False, # show the traceback of an error instead of one line
 ):
     "Predict HPA localisations for a folder of images and write a Kaggle submission."
     with cli_errors(predict_cli, debug):
         res = predict(model_dir, folder, dest, sample_submission=sample_submission, probs_csv=probs_csv, tta=tta, bs=bs,
-                      skip_bad=skip_bad, allow_empty=allow_empty, overwrite=overwrite)
+                      skip_bad=skip_bad, allow_empty=allow_empty, overwrite=overwrite, num_workers=num_workers)
     print(f"wrote {dest}: {len(res)} images")

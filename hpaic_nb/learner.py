@@ -574,7 +574,7 @@ def finish_run(
     held:tuple|None, # held-out (probabilities, truth), or None
     config:dict, # `arch`, `size`, `selected_epoch`, `train` settings
 )->dict:
-    "Fit thresholds on validation, score the held-out rows, write `split.csv`, `per_class.csv` and the model files."
+    "Fit thresholds on validation, score the held-out rows; write `split.csv`, `per_class.csv`, `valid_probs.csv` and the model files."
     thresholds, y_train = fit_thresholds(*valid), one_hot(df.labels[split_rows(df)[0]])
     scores = {'validation_cv': {a: crossfit_f1(*valid, average=a) for a in ('macro', 'micro')}}
     if held is not None: scores['holdout'] = held_out_scores(*valid, *held, y_train)
@@ -585,6 +585,8 @@ def finish_run(
         save_atomic(learn.path/'split.csv', lambda fn: pd.DataFrame({'Id': df.Id, 'split': split}).to_csv(fn, index=False))
         per_class = f1_table(*(valid if held is None else held), thresholds)
         save_atomic(learn.path/'per_class.csv', per_class.to_csv)
+        valid_probs = pd.DataFrame(valid[0], index=pd.Index(df.Id[df.is_valid], name='Id'), columns=list(CLASS_NAMES))
+        save_atomic(learn.path/'valid_probs.csv', valid_probs.to_csv)
         save_model_files(learn.model, learn.path, config)
     distrib_barrier()  # every process returns once the files are written
     check_learned(config)
