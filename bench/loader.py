@@ -22,7 +22,8 @@ the best of two passes.
 import argparse, os, subprocess, sys, tempfile, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from hpaic_nb.cache import CacheReader, build_cache, default_cache_dir, loader_kwargs, write_index, IMAGES
+from hpaic_nb.cache import CacheReader, build_cache, default_cache_dir, write_index, IMAGES
+from hpaic_nb.data import loader_kwargs
 from hpaic_nb.data import RGBYReader, hpa_dls, labels_table, save_rgby
 from hpaic_nb.models import build_model
 

@@ -10,6 +10,7 @@ import re, warnings
 from pathlib import Path
 from textwrap import shorten
 import numpy as np, pandas as pd, torch
+from fastcore.parallel import defaults
 from PIL import Image
 import matplotlib.pyplot as plt
 from fastcore.basics import store_attr
@@ -27,8 +28,9 @@ from .core import CLASS_NAMES, N_CLASSES, CHANNELS, HPA_STATS, InputError, Missi
 __all__ = ['CLASS_INDEX', 'BAD_ID', 'CHANNEL_EXTS', 'MAX_SIDE', 'parse_target', 'read_labels', 'read_sample_submission',
            'one_hot', 'SampleError', 'channel_path', 'open_channel', 'open_rgby', 'save_rgby', 'check_channel_files',
            'rgby_composite', 'TensorRGBY', 'RGBYImageBlock', 'RGBYReader', 'class_names', 'stratified_split',
-           'channel_stats', 'hpa_augment', 'labels_table', 'split_rows', 'hpa_dls', 'rows_dl', 'class_counts',
-           'labels_per_image', 'cooccurrence', 'plot_class_counts', 'plot_labels_per_image', 'plot_cooccurrence']
+           'channel_stats', 'hpa_augment', 'labels_table', 'split_rows', 'hpa_dls', 'normalize_stats', 'rows_dl',
+           'loader_kwargs', 'class_counts', 'labels_per_image', 'cooccurrence', 'plot_class_counts',
+           'plot_labels_per_image', 'plot_cooccurrence']
 
 # %% ../nbs/01_data.ipynb #e3a02c76
 CLASS_INDEX = re.compile(r'[0-9]+')  # one class index: ASCII digits only (`int()` would also take '1_0', '+1' or '٣')
@@ -323,6 +325,12 @@ def hpa_dls(
     if wgts is None: return dblock.dataloaders(df, bs=bs, seed=seed, **kwargs)
     return dblock.weighted_dataloaders(df, wgts=np.asarray(wgts), bs=bs, seed=seed, **kwargs)
 
+# %% ../nbs/01_data.ipynb #53d5522e
+def normalize_stats(dls)->tuple:
+    "The (means, stds) of the `Normalize` in `dls`' batch transforms."
+    norm = next(t for t in dls.after_batch.fs if isinstance(t, Normalize))
+    return tuple(norm.mean.flatten().tolist()), tuple(norm.std.flatten().tolist())
+
 # %% ../nbs/01_data.ipynb #3cef06d7
 def rows_dl(
     dls, # `DataLoaders` from `hpa_dls`
@@ -335,6 +343,14 @@ def rows_dl(
     tfms = [[reader, TensorRGBY.create], [class_names, MultiCategorize(vocab=list(CLASS_NAMES)), OneHotEncode(N_CLASSES)]]
     ds = Datasets(df, tfms=tfms, split_idx=1)  # split_idx 1: the validation transforms (no augmentation)
     return dls.valid.new(ds, bs=bs or dls.valid.bs, shuffle=False, drop_last=False)
+
+# %% ../nbs/01_data.ipynb #d4d678da
+def loader_kwargs(
+    num_workers:int|None=None, # loader worker processes (default: `defaults.cpus` with a GPU, 0 without)
+)->dict:
+    "`DataLoader` settings for speed: worker processes when a GPU computes, and pinned memory for it."
+    cuda = torch.cuda.is_available()
+    return dict(num_workers=(defaults.cpus if cuda else 0) if num_workers is None else num_workers, pin_memory=cuda)
 
 # %% ../nbs/01_data.ipynb #aec3bedb
 def class_counts(

@@ -13,7 +13,7 @@ from fastcore.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ['01_data', '02_synthetic', '03_models', '04_learner', '05_inference', '06_analysis', '09_baselines']
+NOTEBOOKS = ['01_data', '02_synthetic', '04_models', '06_learner', '07_inference', '08_baselines', '09_analysis']
 DEMO_DATA = dict(n_train=500, n_test=200, size=128, seed=0, rare_boost=True)  # ~10 s to generate on 2 cores
 
 def default_data()->Path:
