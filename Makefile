@@ -1,14 +1,15 @@
 # The two commands of the README:
 #   make demo   set up .venv, then run the main job on the embedded default (synthetic) data
 #   make test   set up .venv, then test every notebook and check the package is in sync with them
-# Other targets: make setup | make readme (README.md from nbs/index.ipynb, no Quarto needed) | make clean-demo
+# Other targets: make setup | make lab (JupyterLab on nbs/) | make readme (README.md from nbs/index.ipynb, no Quarto needed) | make clean-demo
+#   make notebooks (execute the notebooks in place, with outputs) | make figures (copy make demo's figures and results table into the repo)
 #   make docs (the docs site in _docs/ from the notebooks, no Quarto needed) | make docs-test (it, checked in Chromium)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup demo test readme clean-demo docs docs-test chromium
+.PHONY: setup demo test notebooks figures lab readme clean-demo docs docs-test chromium
 
 # Reinstall when the dependencies or their pins change. The pins reproduce our results on Linux x86_64
 # with CPython 3.11; elsewhere `pip install -e '.[dev]'` uses the broad ranges of pyproject.toml.
@@ -24,6 +25,20 @@ demo: setup
 
 test: setup chromium
 	$(BIN)/python tools/run_tests.py
+
+# The notebooks executed in place, committed with their outputs (slow cells keep theirs, or take make demo's)
+notebooks: setup
+	$(BIN)/python tools/notebooks.py
+	$(BIN)/nbdev-clean
+
+# The figures and results table of the last make demo, copied into figures/, nbs/index.ipynb and README.md
+figures: setup
+	$(BIN)/python tools/figures.py
+
+# JupyterLab on the notebooks, with this environment's Python as the kernel (LAB_ARGS: e.g. --no-browser --port 8890)
+lab: setup
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name 'Python 3 (hpaic_nb)' > /dev/null
+	cd nbs && ../$(BIN)/jupyter lab $(LAB_ARGS)
 
 readme: setup
 	$(BIN)/python tools/readme.py

@@ -64,9 +64,9 @@ def real_labels_dir(
 
 # %% ../nbs/00_core.ipynb #582e16c0
 def figures_dir()->Path:
-    "The project's `figures/` folder, created if missing."
-    d = project_root()/'figures'
-    d.mkdir(exist_ok=True)
+    "The figures folder, created if missing: `$HPAIC_FIGURES` if set (`make demo` points it under `runs/`), else `figures/`."
+    d = Path(os.environ.get('HPAIC_FIGURES') or project_root()/'figures')
+    d.mkdir(parents=True, exist_ok=True)
     return d
 
 # %% ../nbs/00_core.ipynb #5c326ba2

@@ -1,13 +1,16 @@
-"""The main job (`make demo`): run the notebooks 01..06 and 09 in order on the embedded default data.
+"""The main job (`make demo`): run the notebooks of the pipeline in order on the embedded default data.
 
 Without `HPAIC_DATA`, it first generates the synthetic default set into `data/synthetic/` (once). Every cell
-runs, including the `slow` ones that `nbdev-test` skips; executed copies of the notebooks are saved in
-`runs/<scale>/notebooks/` (the notebooks in `nbs/` are left as they are), figures go to `figures/`, and the
-results table (`figures/results.md`) is copied into `nbs/index.ipynb` and README.md.
+runs, including the `slow` ones that `nbdev-test` skips, and the demo prints which notebook and cell it is
+running, with the cells' output (training progress tables included) as it comes. Everything it writes goes
+under `runs/<scale>/`: the trained runs, executed copies of the notebooks (`notebooks/`), the figures and the
+results table (`figures/`). Tracked files are left as they are; `make figures` copies the figures and the
+results table into the repository (`figures/`, `nbs/index.ipynb`, README.md), and `make notebooks` puts the
+slow cells' outputs into the committed notebooks.
 
 Environment: HPAIC_DATA=<Kaggle-layout folder> to use other data; HPAIC_SCALE=full for GPU-sized runs.
 """
-import os, re, subprocess, sys, time
+import os, time
 from pathlib import Path
 from fastcore.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
@@ -25,36 +28,34 @@ def default_data()->Path:
         generate_dataset(dest, **DEMO_DATA)
     return dest
 
+def announce(name:str, n:int):
+    "A `run_all` preprocessor that prints which cell of notebook `name` (of `n` cells) runs next; skips the export cell."
+    def pre(cell):
+        skip = cell.cell_type != 'code' or 'nbdev_export()' in cell.source
+        if not skip: print(f"\n[{name} cell {cell.idx_ + 1}/{n}] {next((l for l in cell.source.splitlines() if l.strip()), '')[:90]}", flush=True)
+        return skip
+    return pre
+
 def run_notebook(name:str, dest:Path):
-    "Execute every cell of nbs/<name>.ipynb but the export one, stopping at the first error; save the result in dest."
+    "Execute every cell of nbs/<name>.ipynb but the export one, showing its output, stopping at the first error; save it in dest."
     nb = read_nb(ROOT/'nbs'/f'{name}.ipynb')
     start, cwd = time.time(), os.getcwd()
     os.chdir(ROOT/'nbs')
-    try: CaptureShell().run_all(nb, exc_stop=True, preproc=lambda c: c.cell_type != 'code' or 'nbdev_export()' in c.source)
+    try: CaptureShell(mpl_format='png').run_all(nb, exc_stop=True, preproc=announce(name, len(nb.cells)), verbose=True)
     finally: os.chdir(cwd)
     for c in nb.cells: c.get('metadata', {}).pop('execution', None)
     write_nb(nb, dest/f'{name}.ipynb')
     print(f'{name}: {time.time() - start:.0f} s', flush=True)
 
-def update_results_in_index():
-    "Copy figures/results.md between the results markers of nbs/index.ipynb, then rewrite README.md."
-    res = ROOT/'figures'/'results.md'
-    if not res.is_file(): return
-    nb_path = ROOT/'nbs'/'index.ipynb'
-    nb = read_nb(nb_path)
-    marker = re.compile(r'(<!-- results -->\n).*?(\n<!-- /results -->)', re.S)
-    for c in nb.cells:
-        if c.cell_type == 'markdown' and marker.search(c.source): c.source = marker.sub(lambda m: m[1] + res.read_text().strip() + m[2], c.source)
-    write_nb(nb, nb_path)
-    subprocess.run([sys.executable, ROOT/'tools'/'readme.py'], check=True)
-
 def main():
     os.environ['HPAIC_DATA'] = str(os.environ.get('HPAIC_DATA') or default_data())
     scale = os.environ.get('HPAIC_SCALE') or 'demo'
-    dest = ROOT/'runs'/scale/'notebooks'; dest.mkdir(parents=True, exist_ok=True)
+    out = ROOT/'runs'/scale
+    os.environ['HPAIC_FIGURES'] = str(out/'figures')
+    dest = out/'notebooks'; dest.mkdir(parents=True, exist_ok=True)
     start = time.time()
     for name in NOTEBOOKS: run_notebook(name, dest)
-    update_results_in_index()
-    print(f'demo done in {(time.time() - start) / 60:.1f} min: figures in {ROOT/"figures"}, runs in {dest.parent}, executed notebooks in {dest}')
+    print(f'demo done in {(time.time() - start) / 60:.1f} min: runs, figures and the results table in {out}, executed notebooks in {dest}.\n'
+          f'`make figures` copies the figures and the results table into the repository.')
 
 if __name__ == '__main__': main()

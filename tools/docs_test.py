@@ -3,8 +3,10 @@
 Serves the site on 127.0.0.1 and opens every page in headless Chromium (Debian's `/usr/bin/chromium`, or
 `$CHROMIUM`, driven by Playwright; requests that leave the site are refused, as on a closed network). Each page
 must load with HTTP 200, have an `h1` and a reasonable amount of visible text, and every image must load; the
-sidebar must link every page, and every sidebar link on every page must resolve to a page that loads. Saves a
-screenshot of the index page to `figures/docs_index.png`. Prints one closing line `docs: N passed, N failed`."""
+sidebar must link every page, and every sidebar link on every page must resolve to a page that loads. The
+pages of notebooks whose figures matter most (`OUTPUT_PAGES`) must show the notebook's own output images inline
+(the embedded `data:image/...` outputs, loaded), not only the README's figure files. Saves screenshots of the
+index and data pages to `figures/docs_index.png` and `figures/docs_data.png`. Prints one closing line `docs: N passed, N failed`."""
 import os, sys, threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -12,7 +14,8 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE, SHOT = ROOT/'_docs', ROOT/'figures'/'docs_index.png'
+SITE, SHOT, DATA_SHOT = ROOT/'_docs', ROOT/'figures'/'docs_index.png', ROOT/'figures'/'docs_data.png'
+OUTPUT_PAGES = ('data.html', 'synthetic.html', 'analysis.html')  # must show inline output images
 CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
 # Without these Chromium waits on the network (updates, sync, QUIC) on a closed machine, or refuses to run as
 # root; Playwright adds --headless and a new, empty --user-data-dir that it removes at the end.
@@ -36,12 +39,13 @@ PAGE_FACTS = """() => ({
   nav: [...document.querySelectorAll('nav a')].map(a => a.href),
   broken: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src').slice(0, 80)),
   images: document.images.length,
+  outputs: [...document.images].filter(i => i.src.startsWith('data:image') && i.complete && i.naturalWidth > 0).length,
 })"""
 
 def check_page(browser, url:str)->tuple:
     "Load `url` in a new tab of `browser`: its problems (empty when fine) and its facts (sidebar links, image count)."
     from playwright.sync_api import Error
-    page, f = browser.new_page(), {'nav': [], 'images': 0}
+    page, f = browser.new_page(), {'nav': [], 'images': 0, 'outputs': 0}
     try:
         try: resp = page.goto(url, wait_until='load', timeout=30_000)
         except Error as e: return [f'does not load: {e.message.splitlines()[0]}'], f
@@ -52,10 +56,11 @@ def check_page(browser, url:str)->tuple:
                                      (not f['nav'], 'no sidebar links'), (f['broken'], f"images not loaded: {f['broken']}")] if bad]
     return problems, f
 
-def save_screenshot(browser, url:str, dest:Path):
-    "Screenshot of `url` at 1200×900, written atomically to `dest`; returns its size in bytes."
+def save_screenshot(browser, url:str, dest:Path, show:str|None=None):
+    "Screenshot of `url` at 1200×900 (scrolled to the first element matching CSS `show`), written atomically to `dest`; its size."
     page = browser.new_page()
     page.goto(url, wait_until='load')
+    if show: page.locator(show).first.scroll_into_view_if_needed()
     tmp = dest.with_name(f'.{dest.name}.tmp.png')
     page.screenshot(path=str(tmp))
     os.replace(tmp, dest)
@@ -83,6 +88,7 @@ def main(site:Path=SITE, shot:Path=SHOT):
                 problems, facts = check_page(tabs, url)
                 results[f'page {url[len(base):]}'] = problems
                 nav_links |= {urljoin(url, h).split('#')[0] for h in facts['nav']}
+                if url[len(base):] in OUTPUT_PAGES and not facts['outputs']: problems.append('no inline output images: run `make notebooks`')
                 n_images += facts['images']
             missing = sorted(set(pages) - nav_links)
             results['sidebar links every page'] = [f'not in the sidebar: {[u[len(base):] for u in missing]}'] if missing else []
@@ -91,11 +97,12 @@ def main(site:Path=SITE, shot:Path=SHOT):
                 results[f'sidebar link {url.removeprefix(base)}'] = check_page(tabs, url)[0] if local else ['leaves the site']
             size = save_screenshot(tabs, base + 'index.html', shot)
             results['screenshot < 200 KB'] = [] if size < 200_000 else [f'{shot.name} is {size:,} bytes']
+            save_screenshot(tabs, base + 'data.html', DATA_SHOT, show='img[src^="data:image"]')
             browser.close()
     finally: server.shutdown()
     for name, problems in results.items(): print(f"{'ok  ' if not problems else 'FAIL'} {name}" + ''.join(f'\n     {p}' for p in problems))
     if refused: print(f'(refused {len(refused)} request(s) leaving the site, e.g. {min(refused)})')
-    print(f'{n_images} images checked; screenshot: {shot} ({size:,} bytes)')
+    print(f'{n_images} images checked; screenshots: {shot} ({size:,} bytes), {DATA_SHOT}')
     n_fail = sum(bool(p) for p in results.values())
     print(f'docs: {len(results) - n_fail} passed, {n_fail} failed')
     return 1 if n_fail else 0

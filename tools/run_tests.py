@@ -23,6 +23,7 @@ def main():
     n_nbs = len(list((ROOT/'nbs').glob('*.ipynb')))
     results = {f'{n_nbs} notebooks (nbdev-test)': run(BIN/'nbdev-test', '--n-workers', '2', '--timing', cwd=ROOT/'nbs')}
     results['notebooks in dependency order'] = run(sys.executable, ROOT/'tools'/'check_order.py')
+    results['notebooks carry outputs, small ones'] = run(sys.executable, ROOT/'tools'/'check_notebooks.py')
     results['package in sync (nbdev-export)'] = run(BIN/'nbdev-export') and unchanged('nbdev-export', ['hpaic_nb'], 'run nbdev-export')
     results['notebooks clean (nbdev-clean)'] = run(BIN/'nbdev-clean') and unchanged('nbdev-clean', ['nbs'], 'run nbdev-clean')
     results['README in sync'] = run(sys.executable, ROOT/'tools'/'readme.py', '--check')

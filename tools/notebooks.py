@@ -1,0 +1,56 @@
+"""Execute the numbered notebooks in place, so that they are committed with their outputs (`make notebooks`).
+
+Every code cell runs in a fresh kernel per notebook, in `nbs/`, at demo scale (`HPAIC_SCALE=demo`), except the
+export cell and the `#| slow` cells: those keep the outputs they have, or take them from the executed copy that
+`make demo` left in `runs/demo/notebooks/` (same cell id) when there is one. Figures the cells save go to a
+temporary folder (`HPAIC_FIGURES`), so the committed `figures/` stay as they are. Plots are PNG at 72 dpi (JPEG when a PNG would pass 150 KB);
+`nbdev-clean` then strips what changes on every run (execution counts, timings). `python tools/notebooks.py
+[NAME ...]` runs only the named notebooks (e.g. `01_data`)."""
+import base64, io, os, sys, tempfile, time
+from pathlib import Path
+from fastcore.nbio import read_nb, write_nb
+from execnb.shell import CaptureShell
+
+ROOT = Path(__file__).resolve().parent.parent
+NBS, DEMO = ROOT/'nbs', ROOT/'runs'/'demo'/'notebooks'
+
+def is_slow(cell)->bool: return cell.cell_type == 'code' and any(l.strip() == '#| slow' for l in cell.source.splitlines())
+def skipped(cell)->bool: return cell.cell_type != 'code' or is_slow(cell) or 'nbdev_export()' in cell.source
+
+def demo_outputs(name:str)->dict:
+    "Outputs of the slow cells in `make demo`'s executed copy of notebook `name`, by cell id."
+    fn = DEMO/f'{name}.ipynb'
+    return {c.id: c.outputs for c in read_nb(fn).cells if is_slow(c) and c.get('outputs')} if fn.is_file() else {}
+
+MAX_PNG = 150_000  # larger PNG outputs (photo-like figures: microscopy, synthetic fields) are stored as JPEG
+def shrink(outputs):
+    "Re-encode every PNG output over `MAX_PNG` bytes as a JPEG (quality 85), in place."
+    from PIL import Image
+    for o in outputs:
+        data = o.get('data', {})
+        if 'image/png' in data and len(base64.b64decode(''.join(data['image/png']))) > MAX_PNG:
+            buf = io.BytesIO(); Image.open(io.BytesIO(base64.b64decode(''.join(data['image/png'])))).convert('RGB').save(buf, 'JPEG', quality=85)
+            data['image/jpeg'] = base64.b64encode(buf.getvalue()).decode(); del data['image/png']
+
+def execute(name:str):
+    "Run notebook `nbs/<name>.ipynb` cell by cell and write it back with the outputs."
+    fn, start = NBS/f'{name}.ipynb', time.time()
+    nb, demo = read_nb(fn), demo_outputs(name)
+    shell = CaptureShell(mpl_format='png')
+    shell.run("import matplotlib as mpl; mpl.rcParams['figure.dpi'] = 72")
+    cwd = os.getcwd(); os.chdir(NBS)
+    try: shell.run_all(nb, exc_stop=True, preproc=skipped)
+    finally: os.chdir(cwd)
+    for c in nb.cells:
+        c.get('metadata', {}).pop('execution', None)
+        if is_slow(c) and c.id in demo: c.outputs = demo[c.id]
+        shrink(c.get('outputs', []))
+    write_nb(nb, fn)
+    print(f'{name}: {time.time() - start:.0f} s', flush=True)
+
+def main(names):
+    os.environ.setdefault('HPAIC_SCALE', 'demo')
+    os.environ['HPAIC_FIGURES'] = tempfile.mkdtemp(prefix='hpaic_figures_')
+    for name in names or sorted(p.stem for p in NBS.glob('[0-9][0-9]_*.ipynb')): execute(name)
+
+if __name__ == '__main__': main(sys.argv[1:])
