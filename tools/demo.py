@@ -10,8 +10,9 @@ slow cells' outputs into the committed notebooks.
 
 Environment: HPAIC_DATA=<Kaggle-layout folder> to use other data; HPAIC_SCALE=full for GPU-sized runs.
 """
-import os, time
+import io, os, sys, time
 from pathlib import Path
+import IPython.utils.capture
 from fastcore.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
 
@@ -28,11 +29,18 @@ def default_data()->Path:
         generate_dataset(dest, **DEMO_DATA)
     return dest
 
+class Tee(io.StringIO):
+    "A cell's capture buffer that also shows what it receives on the terminal as it comes (training tables, bars)."
+    def write(self, s):
+        sys.__stdout__.write(s); sys.__stdout__.flush()
+        return super().write(s)
+IPython.utils.capture.StringIO = Tee  # the buffers of the shell's `capture_output`: kept in the notebook and shown live
+
 def announce(name:str, n:int):
     "A `run_all` preprocessor that prints which cell of notebook `name` (of `n` cells) runs next; skips the export cell."
     def pre(cell):
         skip = cell.cell_type != 'code' or 'nbdev_export()' in cell.source
-        if not skip: print(f"\n[{name} cell {cell.idx_ + 1}/{n}] {next((l for l in cell.source.splitlines() if l.strip()), '')[:90]}", flush=True)
+        if not skip: print(f"\n[{name} cell {cell.idx_ + 1}/{n}] {next((l for l in cell.source.splitlines() if l.strip() and not l.startswith('#|')), '')[:90]}", flush=True)
         return skip
     return pre
 
@@ -41,7 +49,7 @@ def run_notebook(name:str, dest:Path):
     nb = read_nb(ROOT/'nbs'/f'{name}.ipynb')
     start, cwd = time.time(), os.getcwd()
     os.chdir(ROOT/'nbs')
-    try: CaptureShell(mpl_format='png').run_all(nb, exc_stop=True, preproc=announce(name, len(nb.cells)), verbose=True)
+    try: CaptureShell(mpl_format='png').run_all(nb, exc_stop=True, preproc=announce(name, len(nb.cells)))
     finally: os.chdir(cwd)
     for c in nb.cells: c.get('metadata', {}).pop('execution', None)
     write_nb(nb, dest/f'{name}.ipynb')

@@ -3,7 +3,7 @@
 Every code cell runs in a fresh kernel per notebook, in `nbs/`, at demo scale (`HPAIC_SCALE=demo`), except the
 export cell and the `#| slow` cells: those keep the outputs they have, or take them from the executed copy that
 `make demo` left in `runs/demo/notebooks/` (same cell id) when there is one. Figures the cells save go to a
-temporary folder (`HPAIC_FIGURES`), so the committed `figures/` stay as they are. Plots are PNG at 72 dpi (JPEG when a PNG would pass 150 KB);
+temporary folder (`HPAIC_FIGURES`), so the committed `figures/` stay as they are. Plots are PNG at 72 dpi; an image output over 150 KB becomes a JPEG, scaled down until it fits;
 `nbdev-clean` then strips what changes on every run (execution counts, timings). `python tools/notebooks.py
 [NAME ...]` runs only the named notebooks (e.g. `01_data`)."""
 import base64, io, os, sys, tempfile, time
@@ -22,15 +22,23 @@ def demo_outputs(name:str)->dict:
     fn = DEMO/f'{name}.ipynb'
     return {c.id: c.outputs for c in read_nb(fn).cells if is_slow(c) and c.get('outputs')} if fn.is_file() else {}
 
-MAX_PNG = 150_000  # larger PNG outputs (photo-like figures: microscopy, synthetic fields) are stored as JPEG
-def shrink(outputs):
-    "Re-encode every PNG output over `MAX_PNG` bytes as a JPEG (quality 85), in place."
+MAX_IMAGE = 150_000  # an image output over this (photo-like figures: microscopy, synthetic fields) becomes a smaller JPEG
+def small_jpeg(data:bytes)->bytes:
+    "`data` (an image) as a JPEG (quality 85) of at most `MAX_IMAGE` bytes, scaled down as needed."
     from PIL import Image
+    im = Image.open(io.BytesIO(data)).convert('RGB')
+    while True:
+        buf = io.BytesIO(); im.save(buf, 'JPEG', quality=85)
+        if buf.tell() <= MAX_IMAGE: return buf.getvalue()
+        im = im.resize((im.width * 3 // 4, im.height * 3 // 4), Image.LANCZOS)
+
+def shrink(outputs):
+    "Replace every PNG or JPEG output over `MAX_IMAGE` bytes by `small_jpeg` of it, in place."
     for o in outputs:
         data = o.get('data', {})
-        if 'image/png' in data and len(base64.b64decode(''.join(data['image/png']))) > MAX_PNG:
-            buf = io.BytesIO(); Image.open(io.BytesIO(base64.b64decode(''.join(data['image/png'])))).convert('RGB').save(buf, 'JPEG', quality=85)
-            data['image/jpeg'] = base64.b64encode(buf.getvalue()).decode(); del data['image/png']
+        for k in [k for k in ('image/png', 'image/jpeg') if k in data]:
+            raw = base64.b64decode(''.join(data[k]))
+            if len(raw) > MAX_IMAGE: del data[k]; data['image/jpeg'] = base64.b64encode(small_jpeg(raw)).decode()
 
 def execute(name:str):
     "Run notebook `nbs/<name>.ipynb` cell by cell and write it back with the outputs."
