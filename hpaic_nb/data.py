@@ -28,8 +28,8 @@ from .core import CLASS_NAMES, N_CLASSES, CHANNELS, HPA_STATS, InputError, Missi
 __all__ = ['CLASS_INDEX', 'BAD_ID', 'CHANNEL_EXTS', 'MAX_SIDE', 'parse_target', 'read_labels', 'read_sample_submission',
            'one_hot', 'SampleError', 'channel_path', 'open_channel', 'open_rgby', 'save_rgby', 'check_channel_files',
            'rgby_composite', 'TensorRGBY', 'RGBYImageBlock', 'RGBYReader', 'class_names', 'stratified_split',
-           'channel_stats', 'hpa_augment', 'labels_table', 'split_rows', 'hpa_dls', 'normalize_stats', 'rows_dl',
-           'loader_kwargs', 'class_counts', 'labels_per_image', 'cooccurrence', 'plot_class_counts',
+           'channel_stats', 'hpa_augment', 'labels_table', 'split_rows', 'train_labels', 'hpa_dls', 'normalize_stats',
+           'rows_dl', 'loader_kwargs', 'class_counts', 'labels_per_image', 'cooccurrence', 'plot_class_counts',
            'plot_labels_per_image', 'plot_cooccurrence']
 
 # %% ../nbs/01_data.ipynb #e3a02c76
@@ -295,6 +295,13 @@ def split_rows(
     "fastai splitter: (training rows, validation rows); held-out rows are in neither, so no loader sees them."
     held = df.is_holdout.values if 'is_holdout' in df else np.zeros(len(df), bool)
     return list(np.flatnonzero(~df.is_valid.values & ~held)), list(np.flatnonzero(df.is_valid.values))
+
+# %% ../nbs/01_data.ipynb #b0692dba
+def train_labels(
+    df:pd.DataFrame, # labels table with `is_valid` (and optionally `is_holdout`)
+)->np.ndarray:
+    "One-hot labels of the training rows of `df` (the first part of `split_rows`)."
+    return one_hot(df.labels[split_rows(df)[0]])
 
 # %% ../nbs/01_data.ipynb #c6307931
 def hpa_dls(

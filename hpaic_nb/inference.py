@@ -14,14 +14,14 @@ from fastcore.script import call_parse
 from fastai.callback.core import Callback
 from fastai.learner import Learner
 from fastai.losses import BCEWithLogitsLossFlat
-from .core import CHANNELS, CLASS_NAMES, N_CLASSES, InputError, MissingFileError, RunExistsError, cli_errors
+from .core import CLASS_NAMES, InputError, MissingFileError, RunExistsError, cli_errors
 from .data import (RGBYReader, SampleError, check_channel_files, hpa_dls, loader_kwargs, one_hot, open_rgby, parse_target, read_labels,
                            read_sample_submission, save_atomic)
 from .learner import f1_scores, gpu_speedups, load_model_files, predict_labels
 
 # %% auto #0
 __all__ = ['dihedral_views', 'DihedralTTA', 'probs_to_labels', 'write_submission', 'read_submission', 'score_submission',
-           'folder_ids', 'model_learner', 'predict_probs', 'predict_ids', 'predict', 'predict_cli']
+           'folder_ids', 'model_learner', 'files_learner', 'predict_probs', 'predict_ids', 'predict', 'predict_cli']
 
 # %% ../nbs/07_inference.ipynb #cefc9b25
 def dihedral_views(
@@ -100,7 +100,13 @@ def model_learner(
     num_workers:int|None=None, # loader processes (default: all cores with a GPU, none without)
 )->Learner:
     "A fastai `Learner` of the saved model, with `hpa_dls` loaders over `folder` at its size and normalisation."
-    model, cfg = load_model_files(model_dir)
+    return files_learner(*load_model_files(model_dir), folder, first_id, bs, num_workers)
+
+def files_learner(
+    model, cfg:dict, # a model and its config, from `load_model_files`
+    folder, first_id:str, bs:int=32, num_workers:int|None=None, # as in `model_learner`
+)->Learner:
+    "`model_learner` from model files already loaded."
     rows = pd.DataFrame({'Id': [first_id] * 2, 'labels': [[0]] * 2, 'is_valid': [False, True]})  # placeholder items
     dls = hpa_dls(folder, cfg['size'], bs, df=rows, stats=cfg['stats'], reader=RGBYReader(folder, cfg['size']), **loader_kwargs(num_workers))
     learn = gpu_speedups(Learner(dls, model.to(dls.device), loss_func=BCEWithLogitsLossFlat()))
@@ -139,9 +145,12 @@ def predict_ids(
     if ids is None: ids = list(read_sample_submission(sample_submission).Id) if sample_submission else folder_ids(folder)
     if not len(ids): raise InputError(f"{folder}: no images to predict (no *_green.* files)")
     bad = check_channel_files(folder, ids, skip=skip_bad)
-    if skip_bad: bad += [e for e in parallel(_decode_problem, [i for i in ids if i not in {b.id for b in bad}], folder=folder) if e]
-    skipped = {e.id for e in bad}
-    return [i for i in ids if i not in skipped], [(e.id, str(e)) for e in sorted(bad, key=lambda e: list(ids).index(e.id))]
+    if skip_bad:
+        missing = {e.id for e in bad}
+        unchecked = [i for i in ids if i not in missing]
+        bad += [e for e in parallel(_decode_problem, unchecked, folder=folder) if e]
+    skipped, order = {e.id for e in bad}, {id: n for n, id in enumerate(ids)}
+    return [i for i in ids if i not in skipped], [(e.id, str(e)) for e in sorted(bad, key=lambda e: order[e.id])]
 
 def predict(
     model_dir, # folder with `model.pth` and `config.json`
@@ -160,10 +169,10 @@ def predict(
     "Probabilities and labels for the images in `folder`, optionally written as a submission."
     if bs < 1: raise InputError(f"bs {bs} (--bs): must be at least 1")
     _check_outputs([dest, probs_csv, dest and f'{dest}.skipped.csv'], overwrite)
-    load_model_files(model_dir)  # a bad model folder is reported before the images are checked
+    model, cfg = load_model_files(model_dir)  # a bad model folder is reported before the images are checked
     ids, bad = predict_ids(folder, ids, sample_submission, skip_bad)
     if not ids: raise InputError(f"{folder}: none of the {len(bad)} samples to predict is readable (see the first: {bad[0][1]})")
-    learn = model_learner(model_dir, folder, ids[0], bs, num_workers)
+    learn = files_learner(model, cfg, folder, ids[0], bs, num_workers)
     probs = predict_probs(learn, ids, tta)
     res = pd.DataFrame(probs, index=pd.Index(ids, name='Id'), columns=list(CLASS_NAMES))
     res['Predicted'] = probs_to_labels(probs, learn.thresholds, allow_empty)

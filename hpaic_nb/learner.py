@@ -39,7 +39,7 @@ from fastai.torch_core import Module, distrib_barrier, set_seed
 from .core import (CLASS_NAMES, CHANNELS, N_CLASSES, InputError, MissingFileError, RunExistsError, cli_errors,
                            remove_partials)
 from .data import (channel_path, check_channel_files, hpa_dls, labels_table, loader_kwargs, normalize_stats, one_hot, rows_dl,
-                           save_atomic, split_rows)
+                           save_atomic, split_rows, train_labels)
 from .cache import cached_dls
 from .distributed import distributed, is_rank0, join_processes, main_process_value, num_processes, rank0_first
 from .models import ARCHS, CNN_WIDTHS, build_model, check_arch, model_splitter
@@ -461,7 +461,7 @@ def train_dls(
     wgts = None
     if sampler == 'oversample':
         trn, wgts = split_rows(df)[0], np.zeros(len(df))
-        wgts[trn] = oversample_weights(one_hot(df.labels[trn]))
+        wgts[trn] = oversample_weights(train_labels(df))
     kw = dict(df=df, seed=seed, stats=stats, wgts=wgts, **loader_kwargs(num_workers))
     if not cache: check_channel_files(Path(data)/'train', df.Id)  # with the cache, its build checks them
     return rank0_first(lambda: cached_dls(data, size, bs, cache_dir, **kw)) if cache else hpa_dls(data, size, bs, **kw)
@@ -515,8 +515,7 @@ def run_model(
     init:Path|None, # model folder to start from (`resolve_init`), or None
 )->Learner:
     "The learner of a run, writing checkpoints into `out/checkpoints`, started from `init`'s weights if any."
-    y_train = one_hot(df.labels[split_rows(df)[0]])
-    learn = gpu_speedups(hpa_learner(dls, arch, loss, y_train, pretrained, weights, path=out, model_dir='checkpoints'))
+    learn = gpu_speedups(hpa_learner(dls, arch, loss, train_labels(df), pretrained, weights, path=out, model_dir='checkpoints'))
     if init: init_weights(learn.model, init, arch)
     return learn
 
@@ -575,7 +574,7 @@ def finish_run(
     config:dict, # `arch`, `size`, `selected_epoch`, `train` settings
 )->dict:
     "Fit thresholds on validation, score the held-out rows; write `split.csv`, `per_class.csv`, `valid_probs.csv` and the model files."
-    thresholds, y_train = fit_thresholds(*valid), one_hot(df.labels[split_rows(df)[0]])
+    thresholds, y_train = fit_thresholds(*valid), train_labels(df)
     scores = {'validation_cv': {a: crossfit_f1(*valid, average=a) for a in ('macro', 'micro')}}
     if held is not None: scores['holdout'] = held_out_scores(*valid, *held, y_train)
     split = np.where(df.is_holdout, 'holdout', np.where(df.is_valid, 'valid', 'train'))

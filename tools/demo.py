@@ -14,7 +14,7 @@ import io, os, sys, time
 from pathlib import Path
 import IPython.utils.capture
 from fastcore.nbio import read_nb, write_nb
-from execnb.shell import CaptureShell
+from notebooks import run_cells  # tools/notebooks.py
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ['01_data', '02_synthetic', '04_models', '06_learner', '07_inference', '08_baselines', '09_analysis']
@@ -46,12 +46,8 @@ def announce(name:str, n:int):
 
 def run_notebook(name:str, dest:Path):
     "Execute every cell of nbs/<name>.ipynb but the export one, showing its output, stopping at the first error; save it in dest."
-    nb = read_nb(ROOT/'nbs'/f'{name}.ipynb')
-    start, cwd = time.time(), os.getcwd()
-    os.chdir(ROOT/'nbs')
-    try: CaptureShell(mpl_format='png').run_all(nb, exc_stop=True, preproc=announce(name, len(nb.cells)))
-    finally: os.chdir(cwd)
-    for c in nb.cells: c.get('metadata', {}).pop('execution', None)
+    nb, start = read_nb(ROOT/'nbs'/f'{name}.ipynb'), time.time()
+    run_cells(nb, announce(name, len(nb.cells)))
     write_nb(nb, dest/f'{name}.ipynb')
     print(f'{name}: {time.time() - start:.0f} s', flush=True)
 

@@ -40,17 +40,21 @@ def shrink(outputs):
             raw = base64.b64decode(''.join(data[k]))
             if len(raw) > MAX_IMAGE: del data[k]; data['image/jpeg'] = base64.b64encode(small_jpeg(raw)).decode()
 
+def run_cells(nb, preproc, dpi:int|None=None):
+    "Run the cells of `nb` that `preproc` does not skip in a fresh kernel, in `nbs/`, stopping at the first error."
+    shell = CaptureShell(mpl_format='png')
+    if dpi: shell.run(f"import matplotlib as mpl; mpl.rcParams['figure.dpi'] = {dpi}")
+    cwd = os.getcwd(); os.chdir(NBS)
+    try: shell.run_all(nb, exc_stop=True, preproc=preproc)
+    finally: os.chdir(cwd)
+    for c in nb.cells: c.get('metadata', {}).pop('execution', None)  # a float nbconvert rejects
+
 def execute(name:str):
     "Run notebook `nbs/<name>.ipynb` cell by cell and write it back with the outputs."
     fn, start = NBS/f'{name}.ipynb', time.time()
     nb, demo = read_nb(fn), demo_outputs(name)
-    shell = CaptureShell(mpl_format='png')
-    shell.run("import matplotlib as mpl; mpl.rcParams['figure.dpi'] = 72")
-    cwd = os.getcwd(); os.chdir(NBS)
-    try: shell.run_all(nb, exc_stop=True, preproc=skipped)
-    finally: os.chdir(cwd)
+    run_cells(nb, skipped, dpi=72)
     for c in nb.cells:
-        c.get('metadata', {}).pop('execution', None)
         if is_slow(c) and c.id in demo: c.outputs = demo[c.id]
         shrink(c.get('outputs', []))
     write_nb(nb, fn)
