@@ -296,7 +296,7 @@ def split_rows(
     held = df.is_holdout.values if 'is_holdout' in df else np.zeros(len(df), bool)
     return list(np.flatnonzero(~df.is_valid.values & ~held)), list(np.flatnonzero(df.is_valid.values))
 
-# %% ../nbs/01_data.ipynb #b0692dba
+# %% ../nbs/01_data.ipynb #51c6b96c
 def train_labels(
     df:pd.DataFrame, # labels table with `is_valid` (and optionally `is_holdout`)
 )->np.ndarray:
