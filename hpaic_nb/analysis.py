@@ -15,12 +15,15 @@ from fastai.interpret import Interpretation
 from fastai.learner import Learner
 from fastai.losses import BCEWithLogitsLossFlat
 from .core import CLASS_NAMES, N_CLASSES, InputError, figures_dir
-from .data import RGBYReader, hpa_dls, labels_table, read_labels, rgby_composite, rows_dl, save_atomic
-from .learner import evaluate, f1_scores, f1_table, load_model_files, predict_labels, recipe_table
+from .data import RGBYReader, hpa_dls, one_hot, read_labels, rgby_composite, rows_dl, save_atomic
+from .learner import STRATEGIES, evaluate, f1_scores, f1_table, load_model_files, predict_labels, recipe_table, strategy_thresholds
+from .folds import model_members
+from .inference import predict
 
 # %% auto #0
 __all__ = ['run_learner', 'plot_class_f1', 'plot_pr_curves', 'plot_thresholds', 'pick_samples', 'plot_predictions',
-           'plot_top_losses_rgby', 'test_scores', 'results_table', 'write_results']
+           'plot_top_losses_rgby', 'test_scores', 'strategy_scores', 'comparison_table', 'results_table',
+           'write_results']
 
 # %% ../nbs/11_analysis.ipynb #bb49ca89
 def run_learner(
@@ -33,8 +36,9 @@ def run_learner(
     "A fastai `Learner` with the saved model of `model_dir` whose validation loader holds the `split` images of `data`."
     if split not in ('holdout', 'test'): raise InputError(f"split {split!r}: choose 'holdout' or 'test'")
     model, cfg = load_model_files(model_dir)
-    t, data = cfg['train'], Path(data)
-    df = labels_table(data, valid_pct=t['valid_pct'], seed=t['seed'], holdout_pct=t.get('holdout_pct', 0.))
+    data, parts = Path(data), pd.read_csv(Path(model_dir)/'split.csv')[['Id', 'split']]
+    df = read_labels(data/'train.csv').merge(parts, on='Id')  # the run's own split (external rows left out)
+    df = df.assign(is_valid=df.split == 'valid', is_holdout=df.split == 'holdout')
     dls = hpa_dls(data, cfg['size'], bs, df=df, stats=cfg['stats'], augment=False, **kwargs)
     if split == 'test': dls.loaders[1] = rows_dl(dls, read_labels(data/'test_truth.csv'), RGBYReader(data/'test', cfg['size']))
     else: dls.loaders[1] = rows_dl(dls, df[df.is_holdout])
@@ -152,6 +156,32 @@ def test_scores(
     learn = run_learner(model_dir, data, 'test', bs, **kwargs)
     probs, y = evaluate(learn)
     return f1_scores(predict_labels(probs, learn.thresholds), y)
+
+# %% ../nbs/11_analysis.ipynb #b2a510cb
+def strategy_scores(
+    model_dir, # a model folder, or an ensemble's
+    data, # its data folder, with `test/`, `sample_submission.csv` and `test_truth.csv`
+    tta:bool=False, # dihedral test-time augmentation
+    **kwargs, # passed to `predict`, e.g. `bs`, `num_workers`
+)->dict:
+    "Test macro/micro F1 of a model (or ensemble) by each threshold strategy, from one `predict` pass."
+    data = Path(data)
+    res = predict(model_dir, data/'test', sample_submission=data/'sample_submission.csv', tta=tta, **kwargs)
+    probs, cfg = res[list(CLASS_NAMES)].values.astype(np.float32), model_members(model_dir)[1]
+    y = one_hot(read_labels(data/'test_truth.csv').set_index('Id').labels[res.index])
+    return {s: f1_scores(predict_labels(probs, strategy_thresholds(probs, cfg, s)), y) for s in STRATEGIES}
+
+def comparison_table(
+    models:dict, # name -> model or ensemble folder
+    data, # data folder with the test split and its truth
+    **kwargs, # passed to `predict`
+)->pd.DataFrame:
+    "Test macro and micro F1 of each model, without and with TTA, by every threshold strategy."
+    rows = {}
+    for (name, d), tta in ((m, t) for m in models.items() for t in (False, True)):
+        s = strategy_scores(d, data, tta, **kwargs)
+        rows[name + (' + TTA' if tta else '')] = {f'{a} F1, {k}': v[a] for a in ('macro', 'micro') for k, v in s.items()}
+    return pd.DataFrame.from_dict(rows, orient='index').rename_axis('test split')
 
 # %% ../nbs/11_analysis.ipynb #3215a4c4
 def results_table(

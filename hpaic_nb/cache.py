@@ -16,11 +16,12 @@ from fastcore.parallel import ProcessPoolExecutor, defaults
 from fastcore.script import call_parse
 from fastprogress import progress_bar
 from .core import CHANNELS, InputError, MissingFileError, RunExistsError, cli_errors, data_dir, remove_partials, save_atomic
-from .data import _read_id_csv, channel_path, check_channel_files, hpa_dls, labels_table, open_rgby
+from .data import SourceReader, _read_id_csv, channel_path, check_channel_files, hpa_dls, labels_table, open_rgby
 
 # %% auto #0
 __all__ = ['IMAGES', 'INDEX', 'FAULT_AROUND', 'source_signature', 'cache_index', 'read_index', 'write_index', 'plan_cache',
-           'convert_rows', 'build_cache', 'CacheReader', 'default_cache_dir', 'cached_dls', 'hpaic_cache']
+           'convert_rows', 'build_cache', 'CacheReader', 'default_cache_dir', 'cached_reader', 'cached_dls',
+           'hpaic_cache']
 
 # %% ../nbs/03_cache.ipynb #e8322d1e
 def source_signature(
@@ -173,6 +174,25 @@ def default_cache_dir(
     "The default cache folder of `path/folder` at `size`: `path/cache/{folder}_{size}`."
     return Path(path)/'cache'/f'{folder}_{size}'
 
+# %% ../nbs/03_cache.ipynb #761e57c1
+def cached_reader(
+    path, # data folder in the Kaggle layout
+    df:pd.DataFrame, # labels table; rows with `source` 'external' come from `external`
+    size:int=256, # side of the cached images
+    cache_dir=None, # cache folder of `path/folder` (default: `default_cache_dir(path, folder, size)`)
+    folder:str='train', # image folder in `path`
+    external=None, # folder of the external rows' images
+    cache_workers:int=defaults.cpus, # processes converting images into the caches
+):
+    "A reader of `df`'s rows from the caches of their sources, each built or refreshed first."
+    sources = df.source if 'source' in df else pd.Series('train', index=df.index)
+    folders = {'train': Path(path)/folder, 'external': external and Path(external)}
+    dests = {'train': Path(cache_dir or default_cache_dir(path, folder, size)), 'external': default_cache_dir(path, 'external', size)}
+    if (sources == 'external').any() and external is None: raise InputError("the labels table has external rows: pass their image folder as `external`")
+    for src, ids in df.Id.groupby(sources.values, sort=False): build_cache(folders[src], ids, size, dests[src], cache_workers)
+    readers = {src: CacheReader(dests[src]) for src in sources.unique()}
+    return SourceReader(readers) if 'source' in df else readers['train']
+
 # %% ../nbs/03_cache.ipynb #1f42ec7c
 @delegates(hpa_dls, but=['reader'])
 def cached_dls(
@@ -186,13 +206,13 @@ def cached_dls(
     folder:str='train', # image folder in `path`
     valid_pct:float=0.2, # fraction for validation
     seed:int=42, # seed of the split and of the loaders' shuffling
+    external=None, # folder of the rows whose `source` is 'external' (cached in `path/cache/external_{size}`)
     **kwargs, # passed to `hpa_dls`
 ):
-    "`hpa_dls` reading from the preprocessing cache of `path/folder` at `size`, built or refreshed first."
+    "`hpa_dls` reading from the preprocessing caches of its rows' folders at `size`, built or refreshed first."
     if df is None: df = labels_table(path, csv, valid_pct, seed)
-    dest = Path(cache_dir or default_cache_dir(path, folder, size))
-    build_cache(Path(path)/folder, df.Id, size, dest, cache_workers)
-    return hpa_dls(path, size, bs, df=df, csv=csv, folder=folder, seed=seed, reader=CacheReader(dest), **kwargs)
+    reader = cached_reader(path, df, size, cache_dir, folder, external, cache_workers)
+    return hpa_dls(path, size, bs, df=df, csv=csv, folder=folder, seed=seed, reader=reader, **kwargs)
 
 # %% ../nbs/03_cache.ipynb #693fe488
 @call_parse(pos=['path'])

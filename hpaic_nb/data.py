@@ -21,15 +21,16 @@ from fastai.torch_core import TensorImage, show_image
 from fastai.vision.augment import aug_transforms
 from fastai.vision.data import ImageBlock
 from fastai.callback.data import WeightedDL  # patches DataBlock.weighted_dataloaders
-from iterstrat.ml_stratifiers import MultilabelStratifiedShuffleSplit
+from iterstrat.ml_stratifiers import MultilabelStratifiedKFold, MultilabelStratifiedShuffleSplit
 from .core import CLASS_NAMES, N_CLASSES, CHANNELS, HPA_STATS, InputError, MissingFileError, error_line, figures_dir, real_labels_dir, save_atomic
 
 # %% auto #0
-__all__ = ['CLASS_INDEX', 'BAD_ID', 'CHANNEL_EXTS', 'MAX_SIDE', 'parse_target', 'read_labels', 'read_sample_submission',
-           'one_hot', 'SampleError', 'channel_path', 'open_channel', 'open_rgby', 'save_rgby', 'check_channel_files',
-           'rgby_composite', 'TensorRGBY', 'RGBYImageBlock', 'RGBYReader', 'class_names', 'stratified_split',
-           'channel_stats', 'hpa_augment', 'labels_table', 'split_rows', 'train_labels', 'hpa_dls', 'normalize_stats',
-           'rows_dl', 'loader_kwargs', 'class_counts', 'labels_per_image', 'cooccurrence', 'plot_class_counts',
+__all__ = ['CLASS_INDEX', 'BAD_ID', 'CHANNEL_EXTS', 'MAX_SIDE', 'LAYOUTS', 'parse_target', 'read_labels',
+           'read_sample_submission', 'one_hot', 'SampleError', 'channel_path', 'open_channel', 'open_rgby', 'save_rgby',
+           'check_channel_files', 'rgby_composite', 'TensorRGBY', 'RGBYImageBlock', 'RGBYReader', 'SourceReader',
+           'class_names', 'group_labels', 'stratified_split', 'stratified_folds', 'channel_stats', 'hpa_augment',
+           'split_table', 'labels_table', 'split_rows', 'train_labels', 'hpa_dls', 'normalize_stats', 'rows_dl',
+           'loader_kwargs', 'class_counts', 'labels_per_image', 'cooccurrence', 'plot_class_counts',
            'plot_labels_per_image', 'plot_cooccurrence']
 
 # %% ../nbs/01_data.ipynb #e3a02c76
@@ -167,15 +168,27 @@ def open_rgby(
     return np.stack(planes)
 
 # %% ../nbs/01_data.ipynb #2318b0a3
+LAYOUTS = ('kaggle', 'hpav18')
+def _in_colour(plane:np.ndarray, channel:str)->np.ndarray:
+    "`H×W×3` RGB image of `plane` drawn in the colour of `channel` (yellow: red + green)."
+    rgb = np.zeros((*plane.shape, 3), np.uint8)
+    rgb[..., [0, 1] if channel == 'yellow' else ['rgb'.index(channel[0])]] = plane[..., None]
+    return rgb
+
 def save_rgby(
     folder, # destination folder (created if missing)
     id:str, # sample Id
     img:np.ndarray, # `4×H×W` uint8 array in `CHANNELS` order
+    layout:str='kaggle', # 'kaggle': `{id}_{channel}.png` grayscale; 'hpav18': `{id}_{channel}.jpg` in RGB
+    quality:int=95, # JPEG quality of the 'hpav18' layout
 ):
-    "Write `img` as the four 8-bit grayscale PNGs of the Kaggle layout."
+    "Write `img` as the four channel files of the Kaggle (PNG) or HPAv18 (RGB JPEG) layout."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     if img.ndim != 3 or img.shape[0] != 4 or img.dtype != np.uint8: raise ValueError(f"sample {id}: expected a 4×H×W uint8 array, got {img.dtype} {img.shape}")
-    for c, plane in zip(CHANNELS, img): save_atomic(folder/f'{id}_{c}.png', Image.fromarray(plane, 'L').save)
+    if layout not in LAYOUTS: raise InputError(f"layout {layout!r}: choose one of {', '.join(LAYOUTS)}")
+    for c, plane in zip(CHANNELS, img):
+        if layout == 'kaggle': save_atomic(folder/f'{id}_{c}.png', Image.fromarray(plane, 'L').save)
+        else: save_atomic(folder/f'{id}_{c}.jpg', lambda fn: Image.fromarray(_in_colour(plane, c)).save(fn, 'JPEG', quality=quality))
 
 # %% ../nbs/01_data.ipynb #923a8d79
 def check_channel_files(
@@ -221,22 +234,56 @@ class RGBYReader:
     def __init__(self, folder, size:int|None=None): store_attr()
     def __call__(self, row): return open_rgby(self.folder, getattr(row, 'Id', row), self.size)
 
+# %% ../nbs/01_data.ipynb #1c9337de
+class SourceReader:
+    "Read a labels-table row with the reader of its `source` column ('train' when it has none)."
+    def __init__(self, readers:dict): store_attr()  # source name -> reader (row -> RGBY array)
+    def __call__(self, row): return self.readers[getattr(row, 'source', 'train')](row)
+
 # %% ../nbs/01_data.ipynb #10460c17
 def class_names(row)->list:
     "Class names of a labels-table row."
     return [CLASS_NAMES[i] for i in row.labels]
 
+# %% ../nbs/01_data.ipynb #8a3deda1
+def group_labels(
+    y:np.ndarray, # `(n, c)` one-hot labels
+    groups=None, # one group number per row (a group's rows stay together), or None: every row alone
+)->tuple:
+    "(labels of each group, the union of its rows'; the group index of each row)."
+    if groups is None: return y, np.arange(len(y))
+    keys, inv = np.unique(np.asarray(groups), return_inverse=True)
+    yg = np.zeros((len(keys), y.shape[1]), y.dtype)
+    np.maximum.at(yg, inv, y)
+    return yg, inv
+
 # %% ../nbs/01_data.ipynb #0d6033aa
 def stratified_split(
     y:np.ndarray, # `(n, 28)` one-hot labels
-    valid_pct:float=0.2, # fraction of samples for validation
+    valid_pct:float=0.2, # fraction of samples (of groups, with `groups`) for validation
     seed:int=42, # random seed
+    groups=None, # one group number per row: a group is never split (see `group_labels`)
 )->np.ndarray:
     "Boolean mask of validation rows from a seeded multi-label stratified split."
+    yg, inv = group_labels(y, groups)
     splitter = MultilabelStratifiedShuffleSplit(n_splits=1, test_size=valid_pct, random_state=seed)
-    _, valid = next(splitter.split(np.zeros(len(y)), y))
-    mask = np.zeros(len(y), bool); mask[valid] = True
-    return mask
+    _, valid = next(splitter.split(np.zeros(len(yg)), yg))
+    mask = np.zeros(len(yg), bool); mask[valid] = True
+    return mask[inv]
+
+# %% ../nbs/01_data.ipynb #7abded63
+def stratified_folds(
+    y:np.ndarray, # `(n, 28)` one-hot labels
+    folds:int=5, # number of folds
+    seed:int=42, # random seed
+    groups=None, # one group number per row: a group stays in one fold
+)->np.ndarray:
+    "Fold number (0..folds-1) of each row from a seeded multi-label stratified k-fold split."
+    yg, inv = group_labels(y, groups)
+    fold = np.zeros(len(yg), int)
+    kfold = MultilabelStratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for k, (_, part) in enumerate(kfold.split(np.zeros(len(yg)), yg)): fold[part] = k
+    return fold[inv]
 
 # %% ../nbs/01_data.ipynb #77d19314
 def channel_stats(
@@ -262,14 +309,40 @@ def hpa_augment(
                           max_lighting=max_lighting, max_warp=0.)
 
 # %% ../nbs/01_data.ipynb #1560bb19
-def _check_fractions(n:int, valid_pct:float, holdout_pct:float, fn):
-    "Raise if the split fractions are out of range or leave a part of the `n` rows of `fn` empty."
+def _check_fractions(n:int, valid_pct:float, holdout_pct:float, fn, folds:int|None=None, fold:int=0):
+    "Raise if the split fractions or folds are out of range or leave a part of the `n` rows of `fn` empty."
+    if folds is not None and (folds < 2 or not 0 <= fold < folds): raise InputError(f"folds={folds}, fold={fold}: need folds >= 2 and 0 <= fold < folds")
+    if folds is not None: valid_pct = (1 - holdout_pct) / folds
     if not 0 < valid_pct < 1: raise InputError(f"valid_pct={valid_pct}: must be between 0 and 1")
     if not 0 <= holdout_pct < 1 or valid_pct + holdout_pct >= 1:
         raise InputError(f"holdout_pct={holdout_pct}: must be at least 0, and below 1 - valid_pct = {1 - valid_pct:g}")
     parts = {'validation': n * valid_pct, 'training': n * (1 - valid_pct - holdout_pct), **({'held-out': n * holdout_pct} if holdout_pct else {})}
     small = next((k for k, v in parts.items() if v < 1), None)
-    if small: raise InputError(f"{fn}: too few images ({n}) for valid_pct={valid_pct}, holdout_pct={holdout_pct}: the {small} part would be empty")
+    if small: raise InputError(f"{fn}: too few images ({n}) for valid_pct={valid_pct:g}, holdout_pct={holdout_pct}: the {small} part would be empty")
+
+def split_table(
+    df:pd.DataFrame, # labels table from `read_labels`
+    valid_pct:float=0.2, # fraction of all rows for validation (checkpoint selection, threshold fitting)
+    seed:int=42, # seed of the stratified splits
+    holdout_pct:float=0., # fraction of all rows held out to be scored only
+    groups=None, # one group number per row (e.g. duplicates): a group is never split
+    folds:int|None=None, # k-fold: validation is fold `fold` of `folds` stratified folds (`valid_pct` unused)
+    fold:int=0, # the validation fold, with `folds`
+    where='labels', # what `df` was read from, for error messages
+)->pd.DataFrame:
+    "A copy of `df` with `is_holdout`, `is_valid` (and, with `folds`, `fold`) from seeded stratified splits."
+    _check_fractions(len(df), valid_pct, holdout_pct, where, folds, fold)
+    df, y, g = df.copy(), one_hot(df.labels), None if groups is None else np.asarray(groups)
+    df['is_holdout'] = stratified_split(y, holdout_pct, seed + 1, g) if holdout_pct > 0 else False
+    rest, is_valid = np.flatnonzero(~df.is_holdout.values), np.zeros(len(df), bool)
+    g_rest = None if g is None else g[rest]
+    if folds is None: is_valid[rest] = stratified_split(y[rest], valid_pct / (1 - holdout_pct), seed, g_rest)
+    else:
+        df['fold'] = -1
+        df.iloc[rest, df.columns.get_loc('fold')] = stratified_folds(y[rest], folds, seed, g_rest)
+        is_valid = df.fold.values == fold
+    df['is_valid'] = is_valid
+    return df
 
 def labels_table(
     path, # data folder in the Kaggle layout
@@ -277,16 +350,10 @@ def labels_table(
     valid_pct:float=0.2, # fraction of all rows for validation (checkpoint selection, threshold fitting)
     seed:int=42, # seed of the stratified splits
     holdout_pct:float=0., # fraction of all rows held out to be scored only
+    **kwargs, # `split_table`'s `groups`, `folds`, `fold`
 )->pd.DataFrame:
-    "Labels of `path/csv` with `is_valid` and `is_holdout` columns from seeded stratified splits."
-    df = read_labels(Path(path)/csv)
-    _check_fractions(len(df), valid_pct, holdout_pct, Path(path)/csv)
-    y, is_valid = one_hot(df.labels), np.zeros(len(df), bool)
-    df['is_holdout'] = stratified_split(y, holdout_pct, seed + 1) if holdout_pct > 0 else False
-    rest = np.flatnonzero(~df.is_holdout.values)
-    is_valid[rest] = stratified_split(y[rest], valid_pct / (1 - holdout_pct), seed)
-    df['is_valid'] = is_valid
-    return df
+    "Labels of `path/csv` with `is_valid` and `is_holdout` columns from seeded stratified splits (`split_table`)."
+    return split_table(read_labels(Path(path)/csv), valid_pct, seed, holdout_pct, where=Path(path)/csv, **kwargs)
 
 # %% ../nbs/01_data.ipynb #cd4950f7
 def split_rows(
@@ -325,7 +392,7 @@ def hpa_dls(
     if df is None: df = labels_table(path, csv, valid_pct, seed)
     reader = reader or RGBYReader(path/folder, size)
     if stats == 'hpa': stats = HPA_STATS
-    elif stats == 'data': stats = channel_stats(reader(i) for i in df.Id.values[split_rows(df)[0][:n_stats]])
+    elif stats == 'data': stats = channel_stats(reader(r) for r in df.iloc[split_rows(df)[0][:n_stats]].itertuples())
     tfms = [*(hpa_augment(size) if augment else []), Normalize.from_stats(*stats)]
     dblock = DataBlock(blocks=(RGBYImageBlock(), MultiCategoryBlock(vocab=list(CLASS_NAMES))), get_x=reader,
                        get_y=class_names, splitter=split_rows, batch_tfms=tfms)

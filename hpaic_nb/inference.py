@@ -17,11 +17,13 @@ from fastai.losses import BCEWithLogitsLossFlat
 from .core import CLASS_NAMES, InputError, MissingFileError, RunExistsError, cli_errors
 from .data import (RGBYReader, SampleError, check_channel_files, hpa_dls, loader_kwargs, one_hot, open_rgby, parse_target, read_labels,
                            read_sample_submission, save_atomic)
-from .learner import f1_scores, gpu_speedups, load_model_files, predict_labels
+from .learner import STRATEGIES, f1_scores, gpu_speedups, load_model_files, predict_labels, strategy_thresholds
+from .folds import model_members
 
 # %% auto #0
 __all__ = ['dihedral_views', 'DihedralTTA', 'probs_to_labels', 'write_submission', 'read_submission', 'score_submission',
-           'folder_ids', 'model_learner', 'files_learner', 'predict_probs', 'predict_ids', 'predict', 'predict_cli']
+           'folder_ids', 'model_learner', 'files_learner', 'predict_probs', 'read_matches', 'copy_matches',
+           'predict_ids', 'predict', 'predict_cli']
 
 # %% ../nbs/09_inference.ipynb #cefc9b25
 def dihedral_views(
@@ -93,7 +95,7 @@ def folder_ids(
 
 # %% ../nbs/09_inference.ipynb #fd95abaa
 def model_learner(
-    model_dir, # folder with `model.pth` and `config.json`
+    model_dir, # a model folder (`model.safetensors` and `config.json`)
     folder, # images folder the learner's loaders read
     first_id:str, # one Id in `folder` (builds the loaders' transforms)
     bs:int=32, # batch size
@@ -122,6 +124,25 @@ def predict_probs(
     rows = pd.DataFrame({'Id': list(ids)})  # items like those of training: labels-table rows
     probs, _ = learn.get_preds(dl=learn.dls.test_dl(rows), cbs=[DihedralTTA()] if tta else [])
     return probs.float().numpy()
+
+# %% ../nbs/09_inference.ipynb #536ff462
+def read_matches(
+    fn, # a test-match report of `hpaic-dups`: `Id,match_Id,match_split,distance,Target`
+)->pd.Series:
+    "The labels (class indices) of the closest labelled duplicate of each test image in `fn`, by test Id."
+    if not Path(fn).is_file(): raise MissingFileError(f"{fn}: no such test-match report (hpaic-dups writes DEST.test_matches.csv)")
+    df = pd.read_csv(fn, dtype=str, keep_default_na=False)
+    missing = [c for c in ('Id', 'distance', 'Target') if c not in df.columns]
+    if missing: raise InputError(f"{fn}: missing column(s) {missing}; not a test-match report of hpaic-dups")
+    df = df.assign(distance=pd.to_numeric(df.distance, errors='coerce')).sort_values('distance', kind='stable').drop_duplicates('Id')
+    return pd.Series([parse_target(t, f"{fn} (Id {i})") for i, t in zip(df.Id, df.Target)], index=df.Id.values, dtype=object)
+
+def copy_matches(
+    pred:pd.Series, # predicted class indices, by Id
+    matches:pd.Series, # from `read_matches`
+)->pd.Series:
+    "`pred` with the labels of `matches` for the Ids that have a labelled duplicate."
+    return pd.Series([matches[i] if i in matches.index else p for i, p in pred.items()], index=pred.index, dtype=object)
 
 # %% ../nbs/09_inference.ipynb #b77c31a7
 def _check_outputs(paths, overwrite:bool):
@@ -153,7 +174,7 @@ def predict_ids(
     return [i for i in ids if i not in skipped], [(e.id, str(e)) for e in sorted(bad, key=lambda e: order[e.id])]
 
 def predict(
-    model_dir, # folder with `model.pth` and `config.json`
+    model_dir, # model folder (`model.safetensors` + `config.json`) or a cross-validation ensemble's folder
     folder, # images folder (Kaggle `{Id}_{channel}.png` or HPAv18 `.jpg`)
     dest=None, # submission csv to write (None: write nothing)
     ids=None, # Ids to predict (default: the sample submission's, else all in `folder`)
@@ -165,17 +186,22 @@ def predict(
     allow_empty:bool=False, # allow predictions with no class
     overwrite:bool=False, # replace existing output files
     num_workers:int|None=None, # loader processes (default: all cores with a GPU, none without)
+    thresholds:str|None=None, # threshold strategy (`STRATEGIES`; default: the model's own)
+    use_matches=None, # a `hpaic-dups` test-match report: images with a labelled duplicate get its labels (opt-in)
 )->pd.DataFrame:
-    "Probabilities and labels for the images in `folder`, optionally written as a submission."
+    "Probabilities (the mean of an ensemble's models) and labels for the images in `folder`, optionally written as a submission."
     if bs < 1: raise InputError(f"bs {bs} (--bs): must be at least 1")
     _check_outputs([dest, probs_csv, dest and f'{dest}.skipped.csv'], overwrite)
-    model, cfg = load_model_files(model_dir)  # a bad model folder is reported before the images are checked
+    if thresholds not in (None, *STRATEGIES): raise InputError(f"thresholds {thresholds!r} (--thresholds): must be one of {', '.join(STRATEGIES)}")
+    members, cfg = model_members(model_dir)
+    models = [load_model_files(m) for m in members]  # a bad model folder is reported before the images are checked
+    matches = read_matches(use_matches) if use_matches else None
     ids, bad = predict_ids(folder, ids, sample_submission, skip_bad)
     if not ids: raise InputError(f"{folder}: none of the {len(bad)} samples to predict is readable (see the first: {bad[0][1]})")
-    learn = files_learner(model, cfg, folder, ids[0], bs, num_workers)
-    probs = predict_probs(learn, ids, tta)
+    probs = np.mean([predict_probs(files_learner(*m, folder, ids[0], bs, num_workers), ids, tta) for m in models], 0)
     res = pd.DataFrame(probs, index=pd.Index(ids, name='Id'), columns=list(CLASS_NAMES))
-    res['Predicted'] = probs_to_labels(probs, learn.thresholds, allow_empty)
+    res['Predicted'] = probs_to_labels(probs, strategy_thresholds(probs, cfg, thresholds), allow_empty)
+    if matches is not None: res['Predicted'] = copy_matches(res.Predicted, matches)
     _write_outputs(res, bad, dest, probs_csv, None if skip_bad and bad else sample_submission)
     return res
 
@@ -192,7 +218,7 @@ def _write_outputs(res, bad, dest, probs_csv, sample_submission):
 # %% ../nbs/09_inference.ipynb #c4511172
 @call_parse
 def predict_cli(
-    model_dir:str, # folder with model.pth and config.json
+    model_dir:str, # model folder (model.safetensors + config.json), or an ensemble folder of hpaic-train --folds
     folder:str, # images folder
     dest:str='submission.csv', # submission csv
     sample_submission:str=None, # Kaggle sample_submission.csv (Ids and row order)
@@ -203,10 +229,13 @@ def predict_cli(
     allow_empty:bool=False, # allow empty predictions
     overwrite:bool=False, # replace existing output files
     num_workers:int=None, # data loader processes (default: all cores with a GPU, none without)
+    thresholds:str=None, # threshold strategy: f1, prevalence or global (default: the model's own)
+    use_matches:str=None, # a hpaic-dups test-match report (DUPS.test_matches.csv): copy labelled duplicates' labels
     debug:bool=False, # show the traceback of an error instead of one line
 ):
     "Predict HPA localisations for a folder of images and write a Kaggle submission."
     with cli_errors(predict_cli, debug):
         res = predict(model_dir, folder, dest, sample_submission=sample_submission, probs_csv=probs_csv, tta=tta, bs=bs,
-                      skip_bad=skip_bad, allow_empty=allow_empty, overwrite=overwrite, num_workers=num_workers)
+                      skip_bad=skip_bad, allow_empty=allow_empty, overwrite=overwrite, num_workers=num_workers,
+                      thresholds=thresholds, use_matches=use_matches)
     print(f"wrote {dest}: {len(res)} images")

@@ -1,4 +1,4 @@
-"""A small baseline CNN and 4-channel (RGBY) adapters of torchvision ImageNet models, built the way fastai's `vision_learner` builds them.
+"""A small baseline CNN, and 4-channel (RGBY) adapters of torchvision and timm ImageNet models, built the way fastai's `vision_learner` builds them.
 
 Docs: https://hpaic-nb.github.io/hpaic_nb/models.html.md"""
 
@@ -6,24 +6,44 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/models.html.md"""
 
 # %% ../nbs/05_models.ipynb #f6d7da51
 from __future__ import annotations
-import pickle
+import copy, pickle
 from pathlib import Path
 from textwrap import shorten
 from typing import Callable
-import torch, torchvision
+import timm, torch, torchvision
+from safetensors import SafetensorError
+from safetensors.torch import load_file
 from torch import nn
 from fastai.layers import ConvLayer, Flatten
-from fastai.torch_core import trainable_params
-from fastai.vision.learner import create_body, add_head, default_split, num_features_model
+from fastai.torch_core import one_param, trainable_params
+from fastai.vision.learner import TimmBody, create_body, add_head, default_split, num_features_model
 from .core import CHANNELS, N_CLASSES, HPAICError, InputError, MissingFileError
 
 # %% auto #0
-__all__ = ['CNN_WIDTHS', 'ARCHS', 'SimpleCNN', 'first_conv', 'init_rgby_conv_', 'load_state_dict_file', 'imagenet_model',
-           'rgby_body', 'check_arch', 'build_model', 'model_splitter']
+__all__ = ['CNN_WIDTHS', 'ARCHS', 'TIMM_ARCHS', 'known_arch', 'check_arch', 'SimpleCNN', 'first_conv', 'init_rgby_conv_',
+           'read_state_dict', 'load_state_dict_file', 'imagenet_model', 'rgby_body', 'rgby_conv', 'rgby_stem_',
+           'timm_model', 'timm_body', 'build_model', 'check_input_size', 'model_splitter']
 
 # %% ../nbs/05_models.ipynb #85d99794
 CNN_WIDTHS = {'simple_cnn': (32, 64, 128), 'hpa_cnn': (32, 64, 128, 256)}  # output channels of each block
-ARCHS = (*CNN_WIDTHS, 'resnet18', 'resnet34', 'resnet50', 'efficientnet_b0', 'convnext_tiny')
+ARCHS = (*CNN_WIDTHS, 'resnet18', 'resnet34', 'resnet50', 'efficientnet_b0', 'convnext_tiny')  # ours, then torchvision's
+TIMM_ARCHS = ('densenet121', 'seresnext50_32x4d', 'inception_v3', 'efficientnet_b2')  # the timm models documented and tested here
+
+# %% ../nbs/05_models.ipynb #379da8d6
+def known_arch(
+    arch:str, # an architecture name
+)->bool:
+    "Whether `build_model` knows `arch`: one of `ARCHS`, or a timm model name."
+    return isinstance(arch, str) and (arch in ARCHS or timm.is_model(arch))
+
+# %% ../nbs/05_models.ipynb #71a9b8c8
+def check_arch(
+    arch:str, # an architecture name
+)->str:
+    "`arch`, or a clear error listing `ARCHS` and `TIMM_ARCHS` if `known_arch` does not know it."
+    if not known_arch(arch):
+        raise InputError(f"unknown arch '{arch}': choose one of {', '.join(ARCHS + TIMM_ARCHS)}, or any timm model name")
+    return arch
 
 # %% ../nbs/05_models.ipynb #d60ce05b
 class SimpleCNN(nn.Sequential):
@@ -58,17 +78,26 @@ def init_rgby_conv_(
         if rgb.bias is not None: conv.bias.copy_(rgb.bias)
     return conv
 
+# %% ../nbs/05_models.ipynb #7ea4a7ce
+def read_state_dict(
+    path:str|Path, # a `.safetensors` file, or a `torch.save` file of tensors (e.g. `.pth`)
+)->dict:
+    "The `state_dict` saved at `path`: `safetensors` for a `.safetensors` file, else `torch.load` with `weights_only=True`."
+    if Path(path).suffix == '.safetensors': return load_file(path)
+    return torch.load(path, map_location='cpu', weights_only=True)
+
 # %% ../nbs/05_models.ipynb #8de99586
 def load_state_dict_file(
-    model:nn.Module, # the 3-channel torchvision model to fill
+    model:nn.Module, # the 3-channel torchvision or timm model to fill
     arch:str, # its name, for error messages
-    path:str|Path, # a torchvision-format `state_dict` file of `arch`
+    path:str|Path, # a `state_dict` file of `arch` (`.safetensors`, or a `torch.save` file)
 )->nn.Module:
-    "Load the ImageNet `state_dict` saved at `path` into `model`, with a clear error for a bad file."
+    "Load the ImageNet `state_dict` saved at `path` into `model` (strictly), with a clear error for a bad file."
     if not Path(path).is_file(): raise MissingFileError(f"weights file {path} for '{arch}' does not exist")
-    try: model.load_state_dict(torch.load(path, map_location='cpu', weights_only=True))
-    except (pickle.UnpicklingError, EOFError, RuntimeError, TypeError) as e:
-        raise InputError(f"weights file {path} is not a state_dict of the 3-channel torchvision '{arch}': "
+    try: model.load_state_dict(read_state_dict(path))
+    except (pickle.UnpicklingError, EOFError, RuntimeError, TypeError, SafetensorError) as e:
+        library = type(model).__module__.split('.')[0]  # 'torchvision' or 'timm'
+        raise InputError(f"weights file {path} is not a state_dict of the 3-channel {library} '{arch}': "
                          f"{type(e).__name__}: {shorten(str(e), 200)}") from e
     return model
 
@@ -99,31 +128,96 @@ def rgby_body(
     if pretrained: init_rgby_conv_(first_conv(body), rgb)
     return body
 
-# %% ../nbs/05_models.ipynb #71a9b8c8
-def check_arch(
-    arch:str, # an architecture name
-)->str:
-    "`arch`, or a clear error listing `ARCHS` if it is not supported."
-    if arch not in ARCHS: raise InputError(f"unknown arch '{arch}': choose one of {', '.join(ARCHS)}")
-    return arch
+# %% ../nbs/05_models.ipynb #03da1e64
+def rgby_conv(
+    rgb:nn.Conv2d, # a model's 3-channel first convolution (left unchanged)
+    pretrained=False, # initialise from its (pretrained) filters with `init_rgby_conv_`, rather than randomly
+)->nn.Conv2d:
+    "A 4-channel copy of `rgb` (same class, kernel, stride, padding, bias): yellow = red if `pretrained`, else all random."
+    conv = copy.deepcopy(rgb)
+    conv.in_channels = len(CHANNELS)
+    conv.weight = nn.Parameter(rgb.weight.new_empty(rgb.out_channels, len(CHANNELS) // rgb.groups, *rgb.kernel_size))
+    conv.reset_parameters()  # the convolution's own default initialisation (bias included)
+    return init_rgby_conv_(conv, rgb) if pretrained else conv
+
+# %% ../nbs/05_models.ipynb #907db4b0
+def rgby_stem_(
+    model:nn.Module, # a 3-channel timm model, changed in place
+    arch:str, # its name, for error messages
+    pretrained=False, # its weights are pretrained: yellow = red (`rgby_conv`)
+)->nn.Module:
+    "Replace the first convolution(s) of timm `model`, named in `pretrained_cfg['first_conv']`, by 4-channel `rgby_conv` copies."
+    names = model.pretrained_cfg.get('first_conv') or ()
+    if not names: raise InputError(f"timm arch '{arch}' names no first convolution: it cannot take RGBY images")
+    for name in [names] if isinstance(names, str) else names:
+        rgb, (parent, _, child) = model.get_submodule(name), name.rpartition('.')
+        if not isinstance(rgb, nn.Conv2d) or rgb.in_channels != 3:
+            raise InputError(f"timm arch '{arch}': its first layer '{name}' is not a 3-channel Conv2d, so it cannot take RGBY images")
+        setattr(model.get_submodule(parent), child, rgby_conv(rgb, pretrained))
+    return model
+
+# %% ../nbs/05_models.ipynb #78df5778
+def timm_model(
+    arch:str, # a timm model name (`TIMM_ARCHS`, or any that `timm.is_model` knows)
+    pretrained=False, # download timm's default ImageNet weights for `arch` (from its hub)
+    weights:str|Path|None=None, # or load them from this local `state_dict` file of the 3-channel model with its classifier
+)->nn.Module:
+    "The 3-channel timm `arch` without classifier: randomly initialised, downloaded, or loaded from `weights`."
+    if weights is not None:
+        model = load_state_dict_file(timm.create_model(arch), arch, weights)
+        model.reset_classifier(0)
+        return model
+    try: return timm.create_model(arch, pretrained=pretrained, num_classes=0)
+    except OSError as e:
+        raise HPAICError(f"could not download the ImageNet weights of timm '{arch}' ({shorten(str(e), 200)}); on a machine that "
+                         f"can, save `timm.create_model('{arch}', pretrained=True).state_dict()` and pass the file's path as `weights=`") from e
+
+# %% ../nbs/05_models.ipynb #905feab4
+def timm_body(
+    arch:str, # a timm model name
+    pretrained=False, # start from timm's ImageNet weights (needs a download)
+    weights:str|Path|None=None, # or from this local `state_dict` file of the 3-channel `arch` with its classifier
+)->TimmBody:
+    "fastai `TimmBody` of timm `arch` with a 4-channel first conv; pretrained filters give yellow a copy of red."
+    model = timm_model(arch, pretrained, weights)
+    return TimmBody(rgby_stem_(model, arch, pretrained=pretrained or weights is not None))
 
 # %% ../nbs/05_models.ipynb #110c6dc9
 def build_model(
-    arch:str, # one of `ARCHS`
+    arch:str, # one of `ARCHS`, or a timm model name (`TIMM_ARCHS`, or any that `timm.is_model` knows)
     n_out=N_CLASSES, # number of logits
-    pretrained=False, # start from torchvision's `'DEFAULT'` ImageNet weights (needs a download)
-    weights:str|Path|None=None, # or from this local torchvision `state_dict` file of the 3-channel `arch`
+    pretrained=False, # start from torchvision's `'DEFAULT'` or timm's ImageNet weights (needs a download)
+    weights:str|Path|None=None, # or from this local `state_dict` file of the 3-channel torchvision or timm `arch`
 )->nn.Module:
-    "A model taking RGBY images and giving `n_out` logits: `SimpleCNN`, or fastai body + head on torchvision `arch`."
+    "A model taking RGBY images and giving `n_out` logits: `SimpleCNN`, or fastai body + head on torchvision or timm `arch`."
     if check_arch(arch) in CNN_WIDTHS:
         if pretrained or weights is not None: raise InputError(f"'{arch}' has no ImageNet weights: leave `pretrained` and `weights` unset")
         return SimpleCNN(n_out=n_out, widths=CNN_WIDTHS[arch])
-    body = rgby_body(arch, pretrained, weights)
-    return add_head(body, num_features_model(body), n_out)
+    if arch in ARCHS:
+        body = rgby_body(arch, pretrained, weights)
+        return add_head(body, num_features_model(body), n_out)
+    body = timm_body(arch, pretrained, weights)
+    return add_head(body, body.model.num_features, n_out, pool=body.needs_pool)
+
+# %% ../nbs/05_models.ipynb #1e0cf2a4
+def check_input_size(
+    model:nn.Module, # a model from `build_model`
+    size:int, # the side of the (square) images it will get, in pixels
+    arch:str, # its name, for the error message
+)->nn.Module:
+    "`model`, or a clear error if it cannot take `size` px RGBY images (one forward pass, eval mode, no gradients)."
+    training, x = model.training, torch.zeros(1, len(CHANNELS), size, size, device=one_param(model).device)
+    try:
+        with torch.no_grad(): model.eval()(x)
+    except (RuntimeError, AssertionError) as e:  # timm asserts the fixed input size of some models (vision transformers)
+        hint = 'the size it was made for' if isinstance(e, AssertionError) else 'a larger size'
+        raise InputError(f"arch '{arch}' cannot take {size} px images ({shorten(str(e), 150)}): pass {hint} (--size)") from e
+    finally: model.train(training)
+    return model
 
 # %% ../nbs/05_models.ipynb #76f1b56e
 def model_splitter(
-    arch:str, # one of `ARCHS`
+    arch:str, # one of `ARCHS`, or a timm model name
 )->Callable:
     "A fastai `Learner(splitter=...)` for `build_model(arch)`: body and head groups, or one group for the plain CNNs."
     return trainable_params if check_arch(arch) in CNN_WIDTHS else default_split

@@ -1,19 +1,22 @@
 """Copy what `make demo` made into the repository (`make figures`): the figures of `runs/<scale>/figures/` into
-`figures/`, and its results table (`results.md`) into `nbs/index.ipynb` (between the results markers) and
-README.md. The only command that changes the committed figures and table from a run."""
+`figures/`, and its tables (`results.md`, `ensemble.md`) into `nbs/index.ipynb` (between the `<!-- results -->` and
+`<!-- ensemble -->` markers) and README.md. The only command that changes the committed figures and tables from a run."""
 import os, re, shutil, subprocess, sys
 from pathlib import Path
 from fastcore.nbio import read_nb, write_nb
 
 ROOT = Path(__file__).resolve().parent.parent
 
-def update_results_in_index(res:Path):
-    "Copy the results table `res` between the results markers of nbs/index.ipynb, then rewrite README.md."
+TABLES = ('results', 'ensemble')  # `<name>.md` goes between `<!-- name -->` and `<!-- /name -->` in nbs/index.ipynb
+
+def update_tables_in_index(src:Path):
+    "Copy each table of `TABLES` found in `src` between its markers in nbs/index.ipynb, then rewrite README.md."
     nb_path = ROOT/'nbs'/'index.ipynb'
     nb = read_nb(nb_path)
-    marker = re.compile(r'(<!-- results -->\n).*?(\n<!-- /results -->)', re.S)
-    for c in nb.cells:
-        if c.cell_type == 'markdown' and marker.search(c.source): c.source = marker.sub(lambda m: m[1] + res.read_text().strip() + m[2], c.source)
+    for name in (n for n in TABLES if (src/f'{n}.md').is_file()):
+        marker, text = re.compile(rf'(<!-- {name} -->\n).*?(\n<!-- /{name} -->)', re.S), (src/f'{name}.md').read_text().strip()
+        for c in nb.cells:
+            if c.cell_type == 'markdown' and marker.search(c.source): c.source = marker.sub(lambda m: m[1] + text + m[2], c.source)
     write_nb(nb, nb_path)
     subprocess.run([sys.executable, ROOT/'tools'/'readme.py'], check=True)
 
@@ -22,6 +25,6 @@ def main():
     if not src.is_dir(): sys.exit(f'{src} does not exist: run `make demo` first')
     for f in sorted(src.iterdir()):
         if f.is_file(): shutil.copy2(f, ROOT/'figures'/f.name); print(f'figures/{f.name}')
-    if (src/'results.md').is_file(): update_results_in_index(src/'results.md')
+    update_tables_in_index(src)
 
 if __name__ == '__main__': main()

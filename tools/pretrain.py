@@ -42,6 +42,6 @@ def main():
               '--select', 'last', '--seed', '42', '--threads', '2', '--overwrite']
     for stage, (epochs, lr, init) in enumerate([(3, '1e-2', 'none'), (2, '3e-3', str(dest/'stage0'))]):
         subprocess.run([BIN/'hpaic-train', data, dest/f'stage{stage}', '--epochs', str(epochs), '--lr', lr, '--init', init, *common], check=True)
-    print(f"pretrained model in {dest/'stage1'}; copy its config.json and model.pth to hpaic_nb/weights/hpa_cnn_synthetic/ to ship it")
+    print(f"pretrained model in {dest/'stage1'}; copy its config.json and model.safetensors to hpaic_nb/weights/hpa_cnn_synthetic/ to ship it")
 
 if __name__ == '__main__': main()
