@@ -17,7 +17,7 @@ from fastai.losses import BCEWithLogitsLossFlat
 from .core import CLASS_NAMES, N_CLASSES, InputError, figures_dir
 from .data import RGBYReader, hpa_dls, one_hot, read_labels, rgby_composite, rows_dl, save_atomic
 from .learner import STRATEGIES, evaluate, f1_scores, f1_table, load_model_files, predict_labels, recipe_table, strategy_thresholds
-from .folds import model_members
+from .folds import ENSEMBLE_RUN, model_members
 from .inference import predict
 
 # %% auto #0

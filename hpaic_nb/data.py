@@ -139,6 +139,7 @@ def open_channel(
     id:str, # sample Id
     channel:str, # one of `CHANNELS`
     size:int|None=None, # resize to `size×size` (None: keep)
+    draft:int|None=None, # a JPEG may be decoded at a reduced scale, at least `draft` pixels a side (fast; None: full)
 )->np.ndarray:
     "One channel of sample `id` as an 8-bit `H×W` array (errors name the Id and the file)."
     fn = channel_path(folder, id, channel)
@@ -148,6 +149,7 @@ def open_channel(
         with warnings.catch_warnings(), Image.open(fn) as im:  # a damaged file that still decodes need not say so on stderr
             warnings.simplefilter('ignore')
             if max(im.size) > MAX_SIDE or min(im.size) < 1: raise SampleError(id, fn, f'unusable ({im.width}×{im.height} pixels)')
+            if draft: im.draft(im.mode, (draft, draft))  # JPEG only: DCT scaling by 1/2, 1/4 or 1/8
             im.load(); plane = _to_uint8(im, channel)
     except SampleError: raise
     except PermissionError as e: raise SampleError(id, fn, f'unreadable ({e.strerror})') from e

@@ -22,8 +22,8 @@ from .data import _read_csv, check_channel_files, open_channel, read_labels, rea
 from .cache import source_signature
 
 # %% auto #0
-__all__ = ['HASH_CHANNEL', 'HASH_SIDE', 'BLANK_STD', 'TILE', 'MAX_DISTANCE', 'HASH_COLS', 'SPLITS', 'PAIR_COLS', 'MATCH_COLS',
-           'dihedral_views', 'phash64', 'dihedral_phash', 'hash_distance', 'sample_hash', 'near_pairs',
+__all__ = ['HASH_CHANNEL', 'HASH_SIDE', 'BLANK_STD', 'HASH_DRAFT', 'TILE', 'MAX_DISTANCE', 'HASH_COLS', 'SPLITS', 'PAIR_COLS',
+           'MATCH_COLS', 'dihedral_views', 'phash64', 'dihedral_phash', 'hash_distance', 'sample_hash', 'near_pairs',
            'read_hash_cache', 'write_hash_cache', 'plan_hashes', 'hash_split', 'hash_array', 'duplicate_pairs',
            'duplicate_groups', 'test_matches', 'read_pairs', 'data_splits', 'default_hash_dir', 'hash_splits',
            'find_duplicates', 'matches_path', 'dups_summary', 'dups_cli']
@@ -39,6 +39,7 @@ def dihedral_views(
 HASH_CHANNEL = 'blue'  # the nucleus (DAPI) stain: bright in every field
 HASH_SIDE = 32  # the side pHash shrinks an image to: `hash_size` 8 × `highfreq_factor` 4
 BLANK_STD = 1.  # a channel whose grey levels vary less than this (standard deviation) gets no hash
+HASH_DRAFT = 8 * HASH_SIDE  # JPEGs are decoded at the smallest scale of at least this side (2048 px HPAv18: 1/8)
 
 def phash64(
     img:np.ndarray, # an `H×W` uint8 array
@@ -66,8 +67,8 @@ def sample_hash(
     folder, # folder holding the channel files
     id:str, # sample Id
 )->np.ndarray|None:
-    "`dihedral_phash` of the blue channel of sample `id`, read at its stored resolution (None if blank)."
-    return dihedral_phash(open_channel(folder, id, HASH_CHANNEL))
+    "`dihedral_phash` of the blue channel of sample `id` (None if blank); a large JPEG is decoded at a reduced scale."
+    return dihedral_phash(open_channel(folder, id, HASH_CHANNEL, draft=HASH_DRAFT))
 
 # %% ../nbs/04_duplicates.ipynb #accf1bcb
 TILE = (32, 4096)  # images whose stored hash × images whose 8 views are compared at once: 10 bytes each per thread

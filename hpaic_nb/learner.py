@@ -634,8 +634,8 @@ def run_table(
     labels = read_labels(Path(data)/'train.csv')
     ext = external_table(external, external_csv, labels.Id) if external else None
     pairs = rank0_first(lambda: run_pairs(data, dups, external, external_csv))  # rank 0 hashes first, the others read its cache
-    groups = None if pairs is None else duplicate_groups(labels.Id, pairs)
-    df = split_table(labels, groups=groups, where=Path(data)/'train.csv', **split).assign(source='train', group=groups if groups is not None else np.arange(len(labels)))
+    groups = np.arange(len(labels)) if pairs is None else duplicate_groups(labels.Id, pairs)  # one row alone: a plain split
+    df = split_table(labels, groups=groups, where=Path(data)/'train.csv', **split).assign(source='train', group=groups)
     if ext is not None: df = add_external(df, ext, pairs)
     n_train = len(split_rows(df)[0])
     if n_train < bs: raise InputError(f"bs {bs} (--bs): more than the {n_train} training images, so no batch would be trained (a smaller --bs)")
@@ -797,11 +797,11 @@ def train(
                    holdout_pct=holdout_pct, folds=folds, fold=fold)
     init = resolve_init(init, arch, bool(pretrained or weights))
     if init: init_config(init, arch)
+    size = size or native_size(Path(data)/'train', df.Id[0])
+    check_input_size(build_model(arch), size, arch)  # a model that cannot take `size` fails here, before the run starts
     open_run(out, args, resume)
     if threads: torch.set_num_threads(threads)
     set_seed(seed, reproducible=True)
-    size = size or native_size(Path(data)/'train', df.Id[0])
-    check_input_size(build_model(arch), size, arch)
     dls = train_dls(data, df, size, bs, seed, stats, sampler, num_workers, cache, cache_dir, external)
     learn = run_model(dls, df, out, arch, loss, pretrained, weights, init)
     if lr_find: lr = main_process_value(lambda: find_lr(learn))
