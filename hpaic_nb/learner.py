@@ -15,7 +15,7 @@ __all__ = ['LOSSES', 'THRESH_GRID', 'STRATEGIES', 'WEIGHTS', 'OLD_WEIGHTS', 'PRE
            'check_train_args', 'check_out', 'record_args', 'evaluate', 'native_size', 'train_dls', 'find_lr',
            'external_table', 'add_external', 'run_pairs', 'run_table', 'open_run', 'run_model', 'fit_run',
            'held_out_scores', 'check_learned', 'own_rows', 'split_names', 'save_probs', 'finish_run', 'train',
-           'run_settings', 'recipe_dir', 'run_recipe', 'recipe_table']
+           'run_settings', 'recipe_settings', 'recipe_dir', 'run_recipe', 'recipe_table']
 
 # %% ../nbs/07_learner.ipynb #61724735
 import json, os, random, re, time, warnings
@@ -830,6 +830,15 @@ def run_settings(
     if scale not in settings: raise ValueError(f"HPAIC_SCALE={scale!r}: choose 'demo' or 'full'")
     return settings[scale]
 
+# %% ../nbs/07_learner.ipynb #ccac2431
+def recipe_settings(
+    name:str, # a key of `RECIPES`
+    **settings, # `train` arguments, e.g. from `run_settings()`
+)->dict:
+    "`train` arguments of recipe `name` at `settings`; ImageNet weights (`full` scale) only for archs that have them."
+    kw = {**RECIPES[name], **settings}
+    return {k: v for k, v in kw.items() if not (k == 'pretrained' and kw['arch'] in CNN_WIDTHS)}
+
 # %% ../nbs/07_learner.ipynb #0bda6178
 def recipe_dir(
     runs_dir, # parent folder of the runs
@@ -844,7 +853,7 @@ def run_recipe(
     **settings, # `train` arguments, e.g. from `run_settings()`
 )->dict:
     "Train recipe `name` into `recipe_dir(runs_dir, name)`, or return the config of a finished run with the same settings."
-    out, kw = recipe_dir(runs_dir, name), {**RECIPES[name], **settings}
+    out, kw = recipe_dir(runs_dir, name), recipe_settings(name, **settings)
     if (out/'config.json').is_file():
         cfg = json.loads((out/'config.json').read_text())
         if cfg['arch'] == kw['arch'] and all(cfg['train'].get(k) == v for k, v in kw.items() if k in cfg['train']): return cfg

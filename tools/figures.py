@@ -14,9 +14,9 @@ def update_tables_in_index(src:Path):
     nb_path = ROOT/'nbs'/'index.ipynb'
     nb = read_nb(nb_path)
     for name in (n for n in TABLES if (src/f'{n}.md').is_file()):
-        marker, text = re.compile(rf'(<!-- {name} -->\n).*?(\n<!-- /{name} -->)', re.S), (src/f'{name}.md').read_text().strip()
-        for c in nb.cells:
-            if c.cell_type == 'markdown' and marker.search(c.source): c.source = marker.sub(lambda m: m[1] + text + m[2], c.source)
+        marker, text = re.compile(rf'(<!-- {name} -->\n)(?:.*?\n)?(<!-- /{name} -->)', re.S), (src/f'{name}.md').read_text().strip()
+        for c in nb.cells:  # an empty block (the two markers on consecutive lines) is filled too
+            if c.cell_type == 'markdown' and marker.search(c.source): c.source = marker.sub(lambda m: m[1] + text + '\n' + m[2], c.source)
     write_nb(nb, nb_path)
     subprocess.run([sys.executable, ROOT/'tools'/'readme.py'], check=True)
 
