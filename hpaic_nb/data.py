@@ -31,7 +31,8 @@ __all__ = ['CLASS_INDEX', 'BAD_ID', 'CHANNEL_EXTS', 'MAX_SIDE', 'LAYOUTS', 'pars
            'class_names', 'group_labels', 'stratified_split', 'stratified_folds', 'channel_stats', 'hpa_augment',
            'split_table', 'labels_table', 'split_rows', 'train_labels', 'hpa_dls', 'normalize_stats', 'rows_dl',
            'loader_kwargs', 'class_counts', 'labels_per_image', 'cooccurrence', 'plot_class_counts',
-           'plot_labels_per_image', 'plot_cooccurrence']
+           'plot_labels_per_image', 'plot_cooccurrence', 'channel_histograms', 'intensity_table',
+           'plot_channel_histograms']
 
 # %% ../nbs/01_data.ipynb #e3a02c76
 CLASS_INDEX = re.compile(r'[0-9]+')  # one class index: ASCII digits only (`int()` would also take '1_0', '+1' or '٣')
@@ -481,3 +482,33 @@ def plot_cooccurrence(y, ax=None):
     ax.set_xticks(range(N_CLASSES), range(N_CLASSES), fontsize=7); ax.set_yticks(range(N_CLASSES), labels, fontsize=7)
     ax.set_title('P(column class | row class)'); plt.colorbar(im, ax=ax, shrink=0.8)
     return ax
+
+# %% ../nbs/01_data.ipynb #83222b0c
+def channel_histograms(
+    imgs, # iterable of `4×H×W` uint8 arrays
+)->np.ndarray:
+    "`(4, 256)` counts of the pixels at each grey level, per channel, over all of `imgs`."
+    return sum(np.stack([np.bincount(c.ravel(), minlength=256) for c in img]) for img in imgs)
+
+# %% ../nbs/01_data.ipynb #30376887
+def intensity_table(
+    hist:np.ndarray, # `(4, 256)` pixel counts from `channel_histograms`
+)->pd.DataFrame:
+    "Per-channel mean, std, median and 99th percentile (0..1), and the shares of pixels at 0 and at 255."
+    p, v = hist / hist.sum(1, keepdims=True), np.arange(256) / 255
+    mean, cdf = p @ v, p.cumsum(1)
+    return pd.DataFrame({'mean': mean, 'std': np.sqrt(np.maximum(p @ v**2 - mean**2, 0)), 'median': (cdf < 0.5).sum(1) / 255,
+                         'p99': (cdf < 0.99).sum(1) / 255, 'at 0': p[:, 0], 'at 255': p[:, 255]}, index=pd.Index(CHANNELS, name='channel'))
+
+# %% ../nbs/01_data.ipynb #f3483b15
+def plot_channel_histograms(
+    hists:dict, # name -> `(4, 256)` pixel counts (`channel_histograms`)
+    axs=None, # 4 axes, one per channel
+):
+    "One panel per channel: the share of pixels at each grey level (log scale) of every histogram in `hists`."
+    axs = plt.subplots(1, 4, figsize=(13, 2.8), sharey=True)[1] if axs is None else axs
+    for ax, c, name in zip(axs, range(4), CHANNELS):
+        for label, h in hists.items(): ax.semilogy(np.arange(256), h[c] / h[c].sum(), label=label, lw=1)
+        ax.set_title(name); ax.set_xlabel('grey level'); ax.grid(alpha=.3)
+    axs[0].set_ylabel('share of pixels'); axs[0].legend(fontsize=8)
+    return axs

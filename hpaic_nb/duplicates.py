@@ -22,11 +22,12 @@ from .data import _read_csv, check_channel_files, open_channel, read_labels, rea
 from .cache import source_signature
 
 # %% auto #0
-__all__ = ['HASH_CHANNEL', 'HASH_SIDE', 'BLANK_STD', 'HASH_DRAFT', 'TILE', 'MAX_DISTANCE', 'HASH_COLS', 'SPLITS', 'PAIR_COLS',
-           'MATCH_COLS', 'dihedral_views', 'phash64', 'dihedral_phash', 'hash_distance', 'sample_hash', 'near_pairs',
-           'read_hash_cache', 'write_hash_cache', 'plan_hashes', 'hash_split', 'hash_array', 'duplicate_pairs',
-           'duplicate_groups', 'test_matches', 'read_pairs', 'data_splits', 'default_hash_dir', 'hash_splits',
-           'find_duplicates', 'matches_path', 'dups_summary', 'dups_cli']
+__all__ = ['HASH_CHANNEL', 'CONFIRM_CHANNEL', 'HASH_SIDE', 'BLANK_STD', 'HASH_DRAFT', 'TILE', 'MAX_DISTANCE', 'CONFIRM_DISTANCE',
+           'HASH_COLS', 'CONFIRM_COLS', 'SPLITS', 'PAIR_COLS', 'MATCH_COLS', 'dihedral_views', 'phash64',
+           'dihedral_phash', 'hash_distance', 'sample_hash', 'near_pairs', 'read_hash_cache', 'write_hash_cache',
+           'plan_hashes', 'hash_split', 'hash_array', 'confirm_distances', 'duplicate_pairs', 'duplicate_groups',
+           'test_matches', 'read_pairs', 'data_splits', 'default_hash_dir', 'hash_splits', 'find_duplicates',
+           'matches_path', 'dups_summary', 'dups_cli']
 
 # %% ../nbs/04_duplicates.ipynb #bdf54f2d
 def dihedral_views(
@@ -36,7 +37,8 @@ def dihedral_views(
     return [np.rot90(a, k) for k in range(4)] + [np.rot90(a.T, k) for k in range(4)]
 
 # %% ../nbs/04_duplicates.ipynb #3cbd411f
-HASH_CHANNEL = 'blue'  # the nucleus (DAPI) stain: bright in every field
+HASH_CHANNEL = 'blue'  # the nucleus (DAPI) stain: bright in every field; searched
+CONFIRM_CHANNEL = 'yellow'  # the ER stain: confirms a blue match (see *The limit and the channels, from real fields*)
 HASH_SIDE = 32  # the side pHash shrinks an image to: `hash_size` 8 × `highfreq_factor` 4
 BLANK_STD = 1.  # a channel whose grey levels vary less than this (standard deviation) gets no hash
 HASH_DRAFT = 8 * HASH_SIDE  # JPEGs are decoded at the smallest scale of at least this side (2048 px HPAv18: 1/8)
@@ -66,9 +68,10 @@ def hash_distance(
 def sample_hash(
     folder, # folder holding the channel files
     id:str, # sample Id
+    channel:str=HASH_CHANNEL, # the channel to hash
 )->np.ndarray|None:
-    "`dihedral_phash` of the blue channel of sample `id` (None if blank); a large JPEG is decoded at a reduced scale."
-    return dihedral_phash(open_channel(folder, id, HASH_CHANNEL, draft=HASH_DRAFT))
+    "`dihedral_phash` of a channel of sample `id` (None if blank); a large JPEG is decoded at a reduced scale."
+    return dihedral_phash(open_channel(folder, id, channel, draft=HASH_DRAFT))
 
 # %% ../nbs/04_duplicates.ipynb #accf1bcb
 TILE = (32, 4096)  # images whose stored hash × images whose 8 views are compared at once: 10 bytes each per thread
@@ -96,10 +99,10 @@ def _block_pairs(hT, i0:int, max_distance:int, tile=TILE)->tuple:
     return tuple(np.concatenate(t) for t in zip(*out))
 
 # %% ../nbs/04_duplicates.ipynb #65952312
-def _check_distance(max_distance):
-    "Raise unless `max_distance` is a whole number of bits in 0..64."
-    if not isinstance(max_distance, (int, np.integer)) or not 0 <= max_distance <= 64:
-        raise InputError(f"max_distance {max_distance!r} (--max-distance): must be a whole number of bits in 0..64")
+def _check_distance(distance, name:str='max_distance'):
+    "Raise unless `distance` (the argument `name`) is a whole number of bits in 0..64."
+    if not isinstance(distance, (int, np.integer)) or not 0 <= distance <= 64:
+        raise InputError(f"{name} {distance!r} (--{name.replace('_', '-')}): must be a whole number of bits in 0..64")
 
 def near_pairs(
     h:np.ndarray, # `(n, 8)` uint64 dihedral hashes, one row per image
@@ -117,26 +120,28 @@ def near_pairs(
     return i, j, d.astype(int)
 
 # %% ../nbs/04_duplicates.ipynb #d5c24b5f
-MAX_DISTANCE = 8  # the largest hash distance of a duplicate pair (measured: planted copies <= 4, distinct fields >= 14)
+MAX_DISTANCE = 6  # the largest blue hash distance of a duplicate pair (copies of generated and real fields <= 6; distinct real fields >= 18)
+CONFIRM_DISTANCE = 16  # the largest yellow distance that confirms it (copies of real fields <= 14; chance blue matches >= 20)
 
 # %% ../nbs/04_duplicates.ipynb #428aef8a
-HASH_COLS = [f'h{k}' for k in range(8)]
+HASH_COLS, CONFIRM_COLS = [f'h{k}' for k in range(8)], [f'c{k}' for k in range(8)]  # the searched and the confirming channel's hashes
 
 def _hex(h:np.ndarray|None)->list:
     "The 8 hashes `h` as 16-digit hex strings, or 8 empty strings for a blank channel (None)."
     return [''] * 8 if h is None else [f'{int(v):016x}' for v in h]
 
 def _hash_hex(folder, id:str)->list:
-    "`_hex(sample_hash(folder, id))`: what a worker process hands back."
-    return _hex(sample_hash(folder, id))
+    "The 16 hex hashes of sample `id`, its blue then its yellow views: what a worker process hands back."
+    return _hex(sample_hash(folder, id)) + _hex(sample_hash(folder, id, CONFIRM_CHANNEL))
 
 # %% ../nbs/04_duplicates.ipynb #219a5aef
 def read_hash_cache(fn)->pd.DataFrame|None:
-    "The hash table cached in `fn` (`Id,source,h0..h7`, strings), or None if there is none."
+    "The hash table cached in `fn` (`Id,source,h0..h7,c0..c7`, strings), or None if there is none (or one of an earlier version)."
     fn = Path(fn)
     if not fn.is_file(): return None
     df = _read_csv(fn)
-    if list(df.columns) != ['Id', 'source', *HASH_COLS]:
+    if list(df.columns) == ['Id', 'source', *HASH_COLS]: return None  # blue only, from an earlier version: hashed again
+    if list(df.columns) != ['Id', 'source', *HASH_COLS, *CONFIRM_COLS]:
         raise InputError(f"{fn}: not a hash cache written by hpaic_nb (columns {list(df.columns)}); remove it or pass another cache folder")
     return df
 
@@ -154,13 +159,13 @@ def plan_hashes(
     tbl = pd.DataFrame({'Id': pd.Series(list(ids), dtype=str)})
     tbl['source'] = [source_signature(folder, i) for i in tbl.Id]
     old = read_hash_cache(cache) if cache else None
-    if old is None: return tbl.assign(**dict.fromkeys(HASH_COLS, np.nan)), 0
+    if old is None: return tbl.assign(**dict.fromkeys(HASH_COLS + CONFIRM_COLS, np.nan)), 0
     return tbl.merge(old.drop_duplicates('Id'), on=['Id', 'source'], how='left'), len(old)
 
 def _save_hashes(cache, tbl:pd.DataFrame, hexes:np.ndarray):
     "Write the rows of `tbl` hashed so far (their hashes in `hexes`) to `cache`."
     done = ~pd.isna(hexes[:, 0])
-    write_hash_cache(cache, tbl[['Id', 'source']][done].assign(**dict(zip(HASH_COLS, hexes[done].T))))
+    write_hash_cache(cache, tbl[['Id', 'source']][done].assign(**dict(zip(HASH_COLS + CONFIRM_COLS, hexes[done].T))))
 
 # %% ../nbs/04_duplicates.ipynb #e931898c
 def hash_split(
@@ -171,9 +176,9 @@ def hash_split(
     flush_every:float=30., # seconds between saves of the cache (what an interrupted run keeps)
     progress:bool=True, # show a progress bar
 )->pd.DataFrame:
-    "Hash table of `ids`: `Id`, `source`, `h0..h7` (hex, empty if blank); cached rows reused, the cache brought up to date."
+    "Hash table of `ids`: `Id`, `source`, `h0..h7` and `c0..c7` (hex, empty if blank); cached rows reused, the cache brought up to date."
     tbl, n_cached = plan_hashes(folder, ids, cache)
-    todo, hexes, saved = np.flatnonzero(tbl.h0.isna().values), tbl[HASH_COLS].to_numpy(object), time.monotonic()
+    todo, hexes, saved = np.flatnonzero(tbl.h0.isna().values), tbl[HASH_COLS + CONFIRM_COLS].to_numpy(object), time.monotonic()
     if len(todo) or (cache and n_cached != len(tbl)):
         with ProcessPoolExecutor(n_workers) as ex:
             try:
@@ -183,34 +188,47 @@ def hash_split(
                     if cache and time.monotonic() - saved > flush_every: _save_hashes(cache, tbl, hexes); saved = time.monotonic()
             finally:
                 if cache: _save_hashes(cache, tbl, hexes)
-    tbl = tbl.assign(**dict(zip(HASH_COLS, hexes.T))).astype(dict.fromkeys(HASH_COLS, str))
+    tbl = tbl.assign(**dict(zip(HASH_COLS + CONFIRM_COLS, hexes.T))).astype(dict.fromkeys(HASH_COLS + CONFIRM_COLS, str))
     tbl.attrs['hashed_now'] = len(todo)
     return tbl
 
 # %% ../nbs/04_duplicates.ipynb #662b6df3
 SPLITS = ('train', 'test', 'external')  # the splits' names, in the order pairs name them
-PAIR_COLS = ['Id_a', 'split_a', 'Id_b', 'split_b', 'distance']
+PAIR_COLS = ['Id_a', 'split_a', 'Id_b', 'split_b', 'distance', 'confirm_distance']
 
 def hash_array(
     tbl:pd.DataFrame, # a hash table (`hash_split`)
+    cols=HASH_COLS, # the 8 hash columns of one channel: `HASH_COLS` (searched) or `CONFIRM_COLS`
 )->tuple:
-    "(row numbers of the images of `tbl` that have a hash, their `(n, 8)` uint64 hashes)."
-    rows = np.flatnonzero(tbl.h0.to_numpy() != '')
-    return rows, np.array([[int(x, 16) for x in r] for r in tbl[HASH_COLS].to_numpy()[rows]], np.uint64).reshape(-1, 8)
+    "(row numbers of the images of `tbl` whose channel has a hash, their `(n, 8)` uint64 hashes)."
+    rows = np.flatnonzero(tbl[cols[0]].to_numpy() != '')
+    return rows, np.array([[int(x, 16) for x in r] for r in tbl[cols].to_numpy()[rows]], np.uint64).reshape(-1, 8)
+
+def confirm_distances(
+    a:pd.DataFrame, b:pd.DataFrame, # the hash-table rows of the first and second image of each pair
+)->np.ndarray:
+    "The confirming channel's distance (`CONFIRM_COLS`) of each pair of rows, -1 where either image's is blank."
+    d, (ra, ha), (rb, hb) = np.full(len(a), -1), hash_array(a, CONFIRM_COLS), hash_array(b, CONFIRM_COLS)
+    both = np.intersect1d(ra, rb)
+    d[both] = np.bitwise_count(ha[np.searchsorted(ra, both), :1] ^ hb[np.searchsorted(rb, both)]).min(1)
+    return d
 
 # %% ../nbs/04_duplicates.ipynb #26f1ed8a
 def duplicate_pairs(
     tables:dict, # split name -> its hash table (`hash_split`), e.g. {'train': ..., 'test': ..., 'external': ...}
-    max_distance:int=MAX_DISTANCE, # the largest hash distance of a pair
+    max_distance:int=MAX_DISTANCE, # the largest blue hash distance of a pair
+    confirm_distance:int=CONFIRM_DISTANCE, # the largest yellow distance that confirms it (64: no confirmation)
     n_threads:int=1, # threads of the search
 )->pd.DataFrame:
-    "Every pair of images of `tables` within `max_distance`, once: `Id_a,split_a,Id_b,split_b,distance`, closest first."
-    _check_distance(max_distance)
-    rows = pd.concat([t[['Id', *HASH_COLS]].assign(split=s) for s, t in tables.items()], ignore_index=True)
+    "Every pair of images of `tables` within `max_distance` and confirmed within `confirm_distance`, once (`PAIR_COLS`), closest first."
+    _check_distance(max_distance); _check_distance(confirm_distance, 'confirm_distance')
+    rows = pd.concat([t[['Id', *HASH_COLS, *CONFIRM_COLS]].assign(split=s) for s, t in tables.items()], ignore_index=True)
     idx, h = hash_array(rows)
     i, j, d = near_pairs(h, max_distance, n_threads)
     a, b = rows.iloc[idx[i]], rows.iloc[idx[j]]
-    df = pd.DataFrame({'Id_a': a.Id.values, 'split_a': a.split.values, 'Id_b': b.Id.values, 'split_b': b.split.values, 'distance': d})
+    dc = confirm_distances(a, b)
+    df = pd.DataFrame({'Id_a': a.Id.values, 'split_a': a.split.values, 'Id_b': b.Id.values, 'split_b': b.split.values, 'distance': d,
+                       'confirm_distance': dc})[dc <= confirm_distance]  # -1 (a blank yellow channel): nothing to refute the match
     return df.sort_values(['distance', 'split_a', 'Id_a', 'split_b', 'Id_b'], ignore_index=True)
 
 # %% ../nbs/04_duplicates.ipynb #b22e6b33
@@ -250,16 +268,16 @@ def test_matches(
 
 # %% ../nbs/04_duplicates.ipynb #a395e436
 def read_pairs(
-    fn, # a csv written by `hpaic-dups` (`Id_a,split_a,Id_b,split_b,distance`)
+    fn, # a csv written by `hpaic-dups` (`PAIR_COLS`)
 )->pd.DataFrame:
-    "The duplicate pairs of `fn`, checked: the columns, split names and whole-number distances."
+    "The duplicate pairs of `fn`, checked: the columns, split names and whole-number distances (-1: no confirming hash)."
     fn = Path(fn)
     if not fn.is_file(): raise MissingFileError(f"{fn}: no such duplicates file (hpaic-dups writes one)")
     df = _read_csv(fn)
     if list(df.columns) != PAIR_COLS: raise InputError(f"{fn}: not a duplicates file written by hpaic-dups: columns {list(df.columns)}, expected {PAIR_COLS}")
-    bad = np.flatnonzero(~df.split_a.isin(SPLITS) | ~df.split_b.isin(SPLITS) | ~df.distance.str.fullmatch('[0-9]+'))
-    if len(bad): raise InputError(f"{fn} line {bad[0] + 2}: {', '.join(df.iloc[bad[0]])} is not a pair of {'/'.join(SPLITS)} images with a distance")
-    return df.astype({'distance': int})
+    bad = np.flatnonzero(~df.split_a.isin(SPLITS) | ~df.split_b.isin(SPLITS) | ~df.distance.str.fullmatch('[0-9]+') | ~df.confirm_distance.str.fullmatch('-1|[0-9]+'))
+    if len(bad): raise InputError(f"{fn} line {bad[0] + 2}: {', '.join(df.iloc[bad[0]])} is not a pair of {'/'.join(SPLITS)} images with their distances")
+    return df.astype({'distance': int, 'confirm_distance': int})
 
 # %% ../nbs/04_duplicates.ipynb #2a507a1f
 def data_splits(
@@ -301,15 +319,16 @@ def find_duplicates(
     data, # data folder in the Kaggle layout: `train.csv` and `train/`; `sample_submission.csv` and `test/` if there
     external=None, # folder of external images in the HPAv18 layout (`{Id}_{channel}.jpg`)
     external_csv=None, # their labels file (`Id,Target`, e.g. HPAv18RBGY_wodpl.csv)
-    max_distance:int=MAX_DISTANCE, # the largest hash distance of a pair
+    max_distance:int=MAX_DISTANCE, # the largest blue hash distance of a pair
+    confirm_distance:int=CONFIRM_DISTANCE, # the largest yellow distance that confirms it (64: no confirmation)
     cache_dir=None, # folder of the hash caches (default: `default_hash_dir(data)`)
     n_workers:int=defaults.cpus, # hashing processes (0: in this process); also the search's threads
     progress:bool=True, # show progress bars
 )->pd.DataFrame:
     "The duplicate pairs (`duplicate_pairs`) among the train, test and external images of `data`."
-    _check_distance(max_distance)
+    _check_distance(max_distance); _check_distance(confirm_distance, 'confirm_distance')
     tables = hash_splits(data_splits(data, external, external_csv), cache_dir or default_hash_dir(data), n_workers, progress)
-    return duplicate_pairs(tables, max_distance, max(1, n_workers))
+    return duplicate_pairs(tables, max_distance, confirm_distance, max(1, n_workers))
 
 # %% ../nbs/04_duplicates.ipynb #8764f240
 def matches_path(
@@ -343,22 +362,23 @@ def dups_cli(
     external:str=None, # folder of external images in the HPAv18 layout (`{Id}_{channel}.jpg`)
     external_csv:str=None, # their labels file (`Id,Target`, e.g. HPAv18RBGY_wodpl.csv)
     dest:str=None, # the pairs csv (default: DATA/dups.csv); the test matches go beside it, `.csv` -> `.test_matches.csv`
-    max_distance:int=MAX_DISTANCE, # the largest hash distance of a duplicate pair
+    max_distance:int=MAX_DISTANCE, # the largest blue hash distance of a duplicate pair
+    confirm_distance:int=CONFIRM_DISTANCE, # the largest yellow distance that confirms it (64: no confirmation)
     cache_dir:str=None, # folder of the hash caches (default: DATA/cache/hashes)
     n_workers:int=defaults.cpus, # hashing processes (0: in this process)
     overwrite:bool=False, # replace existing output files
     debug:bool=False, # show the traceback of an error instead of one line
 ):
-    "Find near-duplicate images (perceptual hashes of the nucleus channel) among train, test and external images."
+    "Find near-duplicate images (perceptual hashes of the nucleus channel, confirmed by the ER channel) among train, test and external images."
     with cli_errors(dups_cli, debug):
         if n_workers < 0: raise InputError(f"--n-workers {n_workers}: must be 0 (no worker processes) or more")
-        _check_distance(max_distance)
+        _check_distance(max_distance); _check_distance(confirm_distance, 'confirm_distance')
         dest = Path(dest or Path(data)/'dups.csv')
         there = [p for p in (dest, matches_path(dest)) if p.exists()]
         if there and not overwrite: raise RunExistsError(f"{there[0]} exists: pass overwrite=True (--overwrite) to replace it, or another --dest")
         splits = data_splits(data, external, external_csv)
         tables = hash_splits(splits, cache_dir or default_hash_dir(data), n_workers)
-        pairs = duplicate_pairs(tables, max_distance, max(1, n_workers))
+        pairs = duplicate_pairs(tables, max_distance, confirm_distance, max(1, n_workers))
         matches = test_matches(pairs, [tbl for s, (_, tbl) in splits.items() if s != 'test'])
         dest.parent.mkdir(parents=True, exist_ok=True)
         for fn, df in ((dest, pairs), (matches_path(dest), matches)): save_atomic(fn, lambda tmp: df.to_csv(tmp, index=False))

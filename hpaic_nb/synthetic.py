@@ -152,14 +152,15 @@ def splat(
 def draw(
     size:int, # image side in pixels
     ys, xs, # point coordinates in field units
-    radius:float, # Gaussian radius (sigma) of a spot or line, in field units (at least 0.6 px)
-    w=1., # peak brightness of each spot or line
+    radius:float, # Gaussian radius (sigma) of a spot or line, in field units (drawn at least 0.6 px wide)
+    w=1., # peak brightness of each spot or line (when at least 0.6 px wide)
     spacing:float|None=None, # distance between consecutive points of a line; None: the points are separate spots
 )->np.ndarray:
-    "Gaussian spots, or lines through points `spacing` apart, with peak brightness about `w`."
-    s = max(radius*size, 0.6)
+    "Gaussian spots, or lines through points `spacing` apart, with the brightness of peak `w` at their width `radius`."
+    r = radius*size
+    s = max(r, 0.6)  # thinner than the pixels: drawn wider and dimmer, with the same integrated brightness
     if np.size(ys) == 0: return np.zeros((size, size), np.float32)
-    norm = 2*np.pi*s*s if spacing is None else np.sqrt(2*np.pi)*s*spacing*size
+    norm = 2*np.pi*r*r if spacing is None else np.sqrt(2*np.pi)*r*spacing*size
     return ndimage.gaussian_filter(splat(size, ys, xs, np.asarray(w)*norm), s, truncate=3.)
 
 # %% ../nbs/02_synthetic.ipynb #20834b0c
@@ -247,14 +248,14 @@ def sample_cells(
     confluent:bool=False, # pack the field with cells
 )->SimpleNamespace:
     "Shapes (field units), polarity, nucleoli and stain brightness of the cells of one field."
-    r0, density = 0.052*rng.uniform(0.75, 1.25), rng.uniform(0.35, 1)
-    cen = place_centres(rng, int(max(density, 0.95*confluent)/(np.pi*(2.4*r0)**2)) + 1, 2.8*r0)
+    r0, density = 0.044*np.exp(rng.uniform(-0.35, 0.3)), rng.uniform(0.35, 1)
+    cen = place_centres(rng, int(max(density, 0.95*confluent)/(np.pi*(2.3*r0)**2)) + 1, 2.6*r0)
     cen = cen[np.argsort(np.hypot(*(cen - 0.5).T))]
     n = len(cen)
     r, ratio = r0*rng.uniform(0.85, 1.15, n), rng.uniform(0.65, 1.0, n)
     off, offang = rng.uniform(0, 0.7, n)*r, rng.uniform(0, 2*np.pi, n)
     c = SimpleNamespace(r0=float(r0), ny=cen[:, 0], nx=cen[:, 1], ry=r*np.sqrt(ratio), rx=r/np.sqrt(ratio),
-        nang=rng.uniform(0, 2*np.pi, n), R=r*rng.uniform(2.0, 2.8, n), ch=_harmonics(rng, n, 0.35),
+        nang=rng.uniform(0, 2*np.pi, n), R=r*rng.uniform(1.6, 2.5, n), ch=_harmonics(rng, n, 0.5),
         phi=offang + rng.normal(0, 0.6, n), kind=np.zeros(n, int),
         blue=rng.uniform(0.55, 1.0, n), red=rng.uniform(0.6, 1.0, n), yellow=rng.uniform(0.6, 1.0, n),
         n_nucleoli=rng.integers(1, 5, n), nl_r=0.55*np.sqrt(rng.random((n, 4))), nl_a=rng.uniform(0, 2*np.pi, (n, 4)),
@@ -372,14 +373,14 @@ def make_field(
     *bridge, my, mx = bridge_line(c, f.px)
     f.bridge = draw(size, *bridge, 0.0025, 1., f.px) + draw(size, my, mx, 0.004, 1.)
     er = ridges(smooth_noise(rng_for(seed, 'er'), size, 0.0035*size), 0.35)
-    f.er = f.cyto*(0.15 + 0.85*f.perinuc)*(0.3 + 0.7*er) + 0.5*ring(g.rn, 1, 0.1)*f.cell
+    f.er = f.cyto*(0.15 + 0.85*f.perinuc)*(0.3 + 0.7*er) + 0.2*ring(g.rn, 1, 0.1)*f.cell
     return f
 
 # %% ../nbs/02_synthetic.ipynb #57b83d98
 def microtubule_curves(
     rng:np.random.Generator,
     f:SimpleNamespace, # a field with cells `c`, maps `g` and point spacing `px`
-    n_per_cell:int=40, # filaments per interphase cell
+    n_per_cell:int=90, # filaments per interphase cell
 ):
     "Microtubules growing from each interphase cell's MTOC: points (one row per filament) and the mask of those inside the cell."
     owner = np.repeat(np.flatnonzero(f.c.kind != 1), n_per_cell)
@@ -421,7 +422,7 @@ def stain_blue(f:SimpleNamespace, rng:np.random.Generator)->np.ndarray:
 
 def stain_red(f:SimpleNamespace)->np.ndarray:
     "Anti-tubulin: microtubules over diffuse cytoplasmic tubulin; spindles and bridges of dividing cells."
-    return (0.35*f.microtubules*(1 - 0.6*f.nuc) + f.cyto*(0.12 + 0.25*f.perinuc) + 0.6*f.spindle + f.bridge)*per_cell(f.c.red, f.g.lab)
+    return (0.5*f.microtubules*(1 - 0.6*f.nuc) + f.cyto*(0.05 + 0.15*f.perinuc) + 0.6*f.spindle + f.bridge)*per_cell(f.c.red, f.g.lab)
 
 def stain_yellow(f:SimpleNamespace)->np.ndarray:
     "Anti-calreticulin: the reticular endoplasmic reticulum, densest around the nucleus."
@@ -553,7 +554,7 @@ def microtubule_ends(f, rng):
     "Dots at the plus ends (tips) of most microtubules."
     ys, xs, ok = f.mt_curves
     tip = ok.sum(1) - 1
-    keep = (tip > 0) & (rng.random(len(tip)) < 0.6)
+    keep = (tip > 0) & (rng.random(len(tip)) < 0.25)  # about 22 per cell
     return draw(f.size, ys[keep, tip[keep]], xs[keep, tip[keep]], 0.0025, 1.)
 
 def cytokinetic_bridge(f, rng):
@@ -622,7 +623,7 @@ def stain_green(
     return x + _lerp(d, 0.01, 0.06)*(f.cyto + 0.6*f.nuc)
 
 # %% ../nbs/02_synthetic.ipynb #126c066a
-CHANNEL_GAINS = (0.45, 0.9, 1., 0.7)  # red, green, blue, yellow: brings the channel means near the challenge's (`HPA_STATS`)
+CHANNEL_GAINS = (0.75, 0.45, 0.85, 1.15)  # red, green, blue, yellow: median exposures, calibrated on real fields (below)
 
 def camera(
     x:np.ndarray, # (4, H, W) float32 signals, about 0..1
@@ -631,14 +632,14 @@ def camera(
 )->np.ndarray:
     "Blur, uneven illumination, shot and read noise, then 8-bit quantisation: (4, H, W) uint8."
     size = x.shape[-1]
-    gain = (rng.uniform(_lerp(d, 1, 0.45), 1, 4)*CHANNEL_GAINS).astype(np.float32)[:, None, None]
+    gain = (np.exp(rng.normal(0, _lerp(d, 0, 0.7), 4))*CHANNEL_GAINS).astype(np.float32)[:, None, None]
     s = size/512*_lerp(d, 0.4, 1.6)*rng.uniform(0.7, 1.3)
     light = 1 + _lerp(d, 0.05, 0.5)*np.tanh(smooth_noise(rng, size, 0.3*size))
     x = ndimage.gaussian_filter(x*gain, (0, s, s), truncate=3.)
     x *= light; np.maximum(x, 0, out=x)  # in place from here on: this is the costliest step per pixel
-    photons, read = _lerp(d, 800, 60)*rng.uniform(0.7, 1.3), _lerp(d, 0.003, 0.02)
+    photons, read = _lerp(d, 800, 60)*rng.uniform(0.7, 1.3)*(512/size)**2, _lerp(d, 0.003, 0.02)*size/512  # per 512-px pixel
     sd = x/photons; sd += read**2; np.sqrt(sd, out=sd)
-    x += sd*rng.standard_normal(x.shape, np.float32); x += 0.012; x *= 255
+    x += sd*rng.standard_normal(x.shape, np.float32); x -= 1.5*read; x *= 255
     return np.clip(np.rint(x, out=x), 0, 255, out=x).astype(np.uint8)
 
 # %% ../nbs/02_synthetic.ipynb #788c44fe
