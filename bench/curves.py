@@ -8,7 +8,7 @@ truth is only scored, never used to choose anything). Evaluation time is not cou
     .venv/bin/python bench/curves.py run DATA OUT.json --arch resnet18 --loss bce --lr 1e-2 --epochs 8
     .venv/bin/python bench/curves.py plot OUT1.json OUT2.json ... --dest figures/learning_curves.png
 
-The runs quoted in the learner notebook (*Choosing the defaults*) were made with `--threads 1` while another
+The runs quoted in the training notebook (*Choosing the defaults*) were made with `--threads 1` while another
 job used the second core, so their `secs` are about twice an idle 2-core machine's.
 """
 import argparse, json, time
@@ -16,9 +16,11 @@ from pathlib import Path
 import pandas as pd, torch
 from fastai.callback.core import Callback
 from fastai.torch_core import set_seed
-from hpaic_nb.data import labels_table, one_hot, read_labels, rows_dl
-from hpaic_nb.cache import cached_dls, build_cache, CacheReader, default_cache_dir
-from hpaic_nb.learner import crossfit_f1, f1_scores, fit_thresholds, hpa_learner, init_weights, oversample_weights
+from hpaic_nb.data import SourceReader, hpa_dls, labels_table, one_hot, read_labels
+from hpaic_nb.cache import build_cache, CacheReader, default_cache_dir
+from hpaic_nb.metrics import crossfit_f1, f1_scores, fit_thresholds
+from hpaic_nb.losses import oversample_weights
+from hpaic_nb.learner import hpa_learner, init_weights
 
 @torch.no_grad()
 def probs_of(model, dl)->tuple:
@@ -49,10 +51,12 @@ def run(a):
     data = Path(a.data); set_seed(a.seed, reproducible=True)
     df = labels_table(data, valid_pct=0.2, seed=a.seed); y = one_hot(df.labels)
     wgts = oversample_weights(y) if a.sampler == 'oversample' else None
-    dls = cached_dls(data, a.size, a.bs, df=df, seed=a.seed, stats='data', wgts=wgts, num_workers=0)
     truth = read_labels(data/'test_truth.csv')
-    tdest = default_cache_dir(data, 'test', a.size); build_cache(data/'test', truth.Id, a.size, tdest, 2)
-    curve = Curve(rows_dl(dls, truth, CacheReader(tdest), bs=64), one_hot(truth.labels))
+    caches = {s: default_cache_dir(data, s, a.size) for s in ('train', 'test')}
+    for s, ids in (('train', df.Id), ('test', truth.Id)): build_cache(data/s, ids, a.size, caches[s], 2)
+    reader = SourceReader({s: CacheReader(d) for s, d in caches.items()})  # rows of either folder, by their `source`
+    dls = hpa_dls(data, a.size, a.bs, df=df, seed=a.seed, stats='data', wgts=wgts, reader=reader, num_workers=0)
+    curve = Curve(dls.test_dl(truth.assign(source='test'), with_labels=True, bs=64), one_hot(truth.labels))
     learn = hpa_learner(dls, a.arch, a.loss, y[~df.is_valid.values])
     if a.init: init_weights(learn.model, a.init, a.arch)
     learn.fit_one_cycle(a.epochs, a.lr, cbs=[curve])

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from hpaic_nb.analysis import comparison_table
 from hpaic_nb.data import one_hot, read_labels
-from hpaic_nb.learner import baseline_scores
+from hpaic_nb.metrics import baseline_scores
 from hpaic_nb.synthetic import generate_dataset
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,7 +22,7 @@ the best of two passes.
 import argparse, os, subprocess, sys, tempfile, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from hpaic_nb.cache import CacheReader, build_cache, default_cache_dir, write_index, IMAGES
+from hpaic_nb.cache import CacheReader, build_cache, default_cache_dir, write_index, IMAGES_FILE
 from hpaic_nb.data import loader_kwargs
 from hpaic_nb.data import RGBYReader, hpa_dls, labels_table, save_rgby
 from hpaic_nb.models import build_model
@@ -126,8 +126,8 @@ def rss_table()->pd.DataFrame:
     "Peak RSS of one pass over a sparse full-size cache, with rows released (`CacheReader`) and kept mapped."
     with tempfile.TemporaryDirectory() as d:
         write_index(d, pd.DataFrame({'Id': [f's{i}' for i in range(N_FULL)], 'source': '', 'done': True}))
-        np.lib.format.open_memmap(Path(d)/IMAGES, 'w+', np.uint8, (N_FULL, 4, FULL_SIZE, FULL_SIZE)).flush()
-        with open(Path(d)/IMAGES, 'rb') as f:  # into the page cache, so that both runs start alike
+        np.lib.format.open_memmap(Path(d)/IMAGES_FILE, 'w+', np.uint8, (N_FULL, 4, FULL_SIZE, FULL_SIZE)).flush()
+        with open(Path(d)/IMAGES_FILE, 'rb') as f:  # into the page cache, so that both runs start alike
             while f.read(1 << 26): pass
         rows = []
         for release in (True, False):
@@ -137,7 +137,7 @@ def rss_table()->pd.DataFrame:
             out = res.stdout.split()
             start, peak, n, rate = map(float, out[-4:])
             rows.append({'pages after a read': 'released (CacheReader)' if release else 'kept mapped', 'samples': int(n),
-                         'cache GB': (Path(d)/IMAGES).stat().st_size / 1e9, 'RSS before, MB': start,
+                         'cache GB': (Path(d)/IMAGES_FILE).stat().st_size / 1e9, 'RSS before, MB': start,
                          'peak RSS, MB': peak, 'samples/s': rate})
             print(rows[-1], flush=True)
         return pd.DataFrame(rows)

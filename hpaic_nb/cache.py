@@ -9,19 +9,18 @@ from __future__ import annotations
 import mmap, os, time
 from functools import partial
 from pathlib import Path
-import numpy as np, pandas as pd, torch
-from fastcore.basics import store_attr
+import numpy as np, pandas as pd
 from fastcore.meta import delegates
 from fastcore.parallel import ProcessPoolExecutor, defaults
 from fastcore.script import call_parse
 from fastprogress import progress_bar
 from .core import CHANNELS, InputError, MissingFileError, RunExistsError, cli_errors, data_dir, remove_partials, save_atomic
-from .data import SourceReader, _read_id_csv, channel_path, check_channel_files, hpa_dls, labels_table, open_rgby
+from .data import SourceReader, read_id_csv, channel_path, check_channel_files, hpa_dls, labels_table, open_rgby
 
 # %% auto #0
-__all__ = ['IMAGES', 'INDEX', 'FAULT_AROUND', 'source_signature', 'cache_index', 'read_index', 'write_index', 'plan_cache',
-           'convert_rows', 'build_cache', 'CacheReader', 'default_cache_dir', 'cached_reader', 'cached_dls',
-           'hpaic_cache']
+__all__ = ['IMAGES_FILE', 'INDEX_FILE', 'FAULT_AROUND', 'source_signature', 'cache_index', 'read_index', 'write_index',
+           'plan_cache', 'convert_rows', 'build_cache', 'CacheReader', 'default_cache_dir', 'cached_reader',
+           'cached_dls', 'hpaic_cache']
 
 # %% ../nbs/03_cache.ipynb #e8322d1e
 def source_signature(
@@ -36,7 +35,7 @@ def source_signature(
     return ' '.join(sig(channel_path(folder, id, c)) for c in CHANNELS)
 
 # %% ../nbs/03_cache.ipynb #569723a6
-IMAGES, INDEX = 'images.npy', 'index.csv'
+IMAGES_FILE, INDEX_FILE = 'images.npy', 'index.csv'  # the two files of a cache folder: the array, its rows' Ids and state
 def cache_index(
     folder, # source folder of the channel files
     ids, # sample Ids, in row order
@@ -52,19 +51,19 @@ def cache_index(
 # %% ../nbs/03_cache.ipynb #1c456289
 def read_index(dest)->pd.DataFrame|None:
     "The index of the cache in `dest`, or None if there is none."
-    fn = Path(dest)/INDEX
+    fn = Path(dest)/INDEX_FILE
     if not fn.is_file(): return None
     return pd.read_csv(fn, dtype={'Id': str, 'source': str, 'done': bool}, keep_default_na=False)
 
 def write_index(dest, idx:pd.DataFrame):
     "Write `idx` as the index of `dest`, atomically."
-    save_atomic(Path(dest)/INDEX, lambda tmp: idx.to_csv(tmp, index=False))
+    save_atomic(Path(dest)/INDEX_FILE, lambda tmp: idx.to_csv(tmp, index=False))
 
 # %% ../nbs/03_cache.ipynb #20ded0f4
 def _reusable(dest:Path, idx:pd.DataFrame, old:pd.DataFrame|None, size:int)->bool:
     "True when `dest` has an `images.npy` of `uint8 (n,4,size,size)` and an index with the Ids of `idx`, in order."
-    if old is None or not old.Id.equals(idx.Id) or not (dest/IMAGES).is_file(): return False
-    try: arr = np.load(dest/IMAGES, mmap_mode='r')
+    if old is None or not old.Id.equals(idx.Id) or not (dest/IMAGES_FILE).is_file(): return False
+    try: arr = np.load(dest/IMAGES_FILE, mmap_mode='r')
     except ValueError: return False  # not a complete .npy (e.g. interrupted while created)
     return arr.dtype == np.uint8 and arr.shape == (len(idx), len(CHANNELS), size, size)
 
@@ -78,15 +77,15 @@ def plan_cache(
     "Write and return the index of `dest` for `ids`, rows still valid marked `done`; create `images.npy` if needed."
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
     idx, old = cache_index(folder, ids), read_index(dest)
-    if old is None and (dest/IMAGES).exists():
-        raise RunExistsError(f"{dest/IMAGES} exists but {dest/INDEX} does not: not a cache written by hpaic_nb, "
+    if old is None and (dest/IMAGES_FILE).exists():
+        raise RunExistsError(f"{dest/IMAGES_FILE} exists but {dest/INDEX_FILE} does not: not a cache written by hpaic_nb, "
                              f"so it is left alone; pass another cache folder")
     remove_partials(dest)  # left by a build killed while writing the index or creating the array
     keep = _reusable(dest, idx, old, size)
     if keep: idx['done'] = old.done & (old.source == idx.source)
     write_index(dest, idx)
     shape = (len(idx), len(CHANNELS), size, size)  # a new file replaces the old one: readers still open keep theirs
-    if not keep: save_atomic(dest/IMAGES, lambda tmp: np.lib.format.open_memmap(tmp, 'w+', np.uint8, shape).flush())
+    if not keep: save_atomic(dest/IMAGES_FILE, lambda tmp: np.lib.format.open_memmap(tmp, 'w+', np.uint8, shape).flush())
     return idx
 
 # %% ../nbs/03_cache.ipynb #5e24c8e7
@@ -106,9 +105,9 @@ def convert_rows(
 )->np.ndarray:
     "Convert the rows of `idx` not `done` with `open_rgby` into `dest/images.npy`; returns their row numbers."
     dest, todo = Path(dest), np.flatnonzero(~idx.done.values)
-    arr = np.load(dest/IMAGES, mmap_mode='r')
+    arr = np.load(dest/IMAGES_FILE, mmap_mode='r')
     offset, rowbytes, size, written, saved = arr.offset, arr.strides[0], arr.shape[-1], [], time.monotonic()
-    with open(dest/IMAGES, 'r+b') as f, ProcessPoolExecutor(n_workers) as ex:
+    with open(dest/IMAGES_FILE, 'r+b') as f, ProcessPoolExecutor(n_workers) as ex:
         try:
             imgs = ex.map(partial(open_rgby, folder, size=size), idx.Id.values[todo], chunksize=4)
             for i, img in progress_bar(zip(todo, imgs), total=len(todo), leave=False):
@@ -144,7 +143,7 @@ class CacheReader:
     "Read the RGBY array of a labels-table row (or Id) from the memory-mapped cache in `dest`."
     def __init__(self, dest):
         self.dest, idx = Path(dest), read_index(dest)
-        if idx is None: raise MissingFileError(f"{Path(dest)/INDEX}: no cache index; build the cache with `build_cache`")
+        if idx is None: raise MissingFileError(f"{Path(dest)/INDEX_FILE}: no cache index; build the cache with `build_cache`")
         if not idx.done.all(): raise InputError(f"cache {dest} is incomplete: {(~idx.done).sum()} of {len(idx)} rows "
                                                 f"not converted; run `build_cache` (it resumes)")
         self.rows, self._arr = dict(zip(idx.Id, range(len(idx)))), None
@@ -152,7 +151,7 @@ class CacheReader:
     @property
     def arr(self)->np.memmap:
         "The cached array, memory-mapped read-only (opened on first use in each process)."
-        if self._arr is None: self._arr = np.load(self.dest/IMAGES, mmap_mode='r')
+        if self._arr is None: self._arr = np.load(self.dest/IMAGES_FILE, mmap_mode='r')
         return self._arr
 
     def __getstate__(self): return {**self.__dict__, '_arr': None}
@@ -232,7 +231,7 @@ def hpaic_cache(
         if n_workers < 0: raise InputError(f"--n-workers {n_workers}: must be 0 (no worker processes) or more")
         path = Path(path or data_dir())
         dest = Path(cache_dir or default_cache_dir(path, folder, size))
-        ids = _read_id_csv(path/csv, ['Id']).Id
+        ids = read_id_csv(path/csv, ['Id']).Id
         done = build_cache(path/folder, ids, size, dest, n_workers, flush_every)
     print(f'{dest}: {len(ids)} samples at {size} px, {len(done)} converted now')
     return dest

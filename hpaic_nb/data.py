@@ -15,24 +15,23 @@ from PIL import Image
 import matplotlib.pyplot as plt
 from fastcore.basics import store_attr
 from fastai.data.block import DataBlock, MultiCategoryBlock
-from fastai.data.core import Datasets
-from fastai.data.transforms import IntToFloatTensor, MultiCategorize, Normalize, OneHotEncode
+from fastai.data.transforms import Normalize
 from fastai.torch_core import TensorImage, show_image
 from fastai.vision.augment import aug_transforms
 from fastai.vision.data import ImageBlock
-from fastai.callback.data import WeightedDL  # patches DataBlock.weighted_dataloaders
+from fastai.callback.data import weighted_dataloaders  # patches `DataBlock.weighted_dataloaders`
 from iterstrat.ml_stratifiers import MultilabelStratifiedKFold, MultilabelStratifiedShuffleSplit
-from .core import CLASS_NAMES, N_CLASSES, CHANNELS, HPA_STATS, InputError, MissingFileError, error_line, figures_dir, real_labels_dir, save_atomic
+from .core import CLASS_NAMES, N_CLASSES, CHANNELS, HPA_STATS, InputError, MissingFileError, error_line, save_atomic
 
 # %% auto #0
-__all__ = ['CLASS_INDEX', 'BAD_ID', 'CHANNEL_EXTS', 'MAX_SIDE', 'LAYOUTS', 'parse_target', 'read_labels',
-           'read_sample_submission', 'one_hot', 'SampleError', 'channel_path', 'open_channel', 'open_rgby', 'save_rgby',
-           'check_channel_files', 'rgby_composite', 'TensorRGBY', 'RGBYImageBlock', 'RGBYReader', 'SourceReader',
-           'class_names', 'group_labels', 'stratified_split', 'stratified_folds', 'channel_stats', 'hpa_augment',
-           'split_table', 'labels_table', 'split_rows', 'train_labels', 'hpa_dls', 'normalize_stats', 'rows_dl',
-           'loader_kwargs', 'class_counts', 'labels_per_image', 'cooccurrence', 'plot_class_counts',
-           'plot_labels_per_image', 'plot_cooccurrence', 'channel_histograms', 'intensity_table',
-           'plot_channel_histograms']
+__all__ = ['CLASS_INDEX', 'BAD_ID', 'CHANNEL_EXTS', 'MAX_SIDE', 'LAYOUTS', 'parse_target', 'read_csv_cells', 'read_id_csv',
+           'read_labels', 'read_sample_submission', 'one_hot', 'SampleError', 'channel_path', 'open_channel',
+           'open_rgby', 'save_rgby', 'check_channel_files', 'folder_ids', 'rgby_composite', 'TensorRGBY',
+           'RGBYImageBlock', 'dihedral_views', 'RGBYReader', 'SourceReader', 'class_names', 'group_labels',
+           'stratified_split', 'stratified_folds', 'channel_stats', 'hpa_augment', 'split_table', 'labels_table',
+           'split_rows', 'train_labels', 'hpa_dls', 'normalize_stats', 'loader_kwargs', 'class_counts',
+           'labels_per_image', 'cooccurrence', 'plot_class_counts', 'plot_labels_per_image', 'plot_cooccurrence',
+           'channel_histograms', 'intensity_table', 'plot_channel_histograms']
 
 # %% ../nbs/01_data.ipynb #e3a02c76
 CLASS_INDEX = re.compile(r'[0-9]+')  # one class index: ASCII digits only (`int()` would also take '1_0', '+1' or '٣')
@@ -51,7 +50,7 @@ def parse_target(
 
 # %% ../nbs/01_data.ipynb #6e34a848
 BAD_ID = re.compile(r'^\.|[/\\\x00-\x1f\x7f]')  # a leading dot, a path separator or a control character
-def _read_csv(fn)->pd.DataFrame:
+def read_csv_cells(fn)->pd.DataFrame:
     "Every cell of csv `fn` as a stripped string; one clear error if it is not a readable CSV file."
     fn = Path(fn)
     if not fn.is_file(): raise MissingFileError(f"{fn}: no such label file")
@@ -61,9 +60,9 @@ def _read_csv(fn)->pd.DataFrame:
     df.columns = df.columns.str.strip()
     return df.fillna('').apply(lambda c: c.str.strip())
 
-def _read_id_csv(fn, cols):
+def read_id_csv(fn, cols):
     "Read csv `fn` as strings, checking it has `cols` and unique, non-empty Ids that can name files."
-    df = _read_csv(fn)
+    df = read_csv_cells(fn)
     missing = [c for c in cols if c not in df.columns]
     if missing: raise InputError(f"{fn}: missing column(s) {missing}; found {list(df.columns)}")
     if not len(df): raise InputError(f"{fn}: no rows below the header")
@@ -80,7 +79,7 @@ def read_labels(
     fn, # a `train.csv`-style file with columns `Id,Target`
 )->pd.DataFrame:
     "Labels of `fn` as a DataFrame with `Id`, `Target` and `labels` (list of class indices)."
-    df = _read_id_csv(fn, ['Id', 'Target'])
+    df = read_id_csv(fn, ['Id', 'Target'])
     df['labels'] = [parse_target(t, f"{fn} line {i+2} (Id {id_})") for i, (id_, t) in enumerate(zip(df.Id, df.Target))]
     return df
 
@@ -89,7 +88,7 @@ def read_sample_submission(
     fn, # a `sample_submission.csv`-style file with columns `Id,Predicted`
 )->pd.DataFrame:
     "The Ids, in order, of a Kaggle sample submission."
-    return _read_id_csv(fn, ['Id', 'Predicted'])
+    return read_id_csv(fn, ['Id', 'Predicted'])
 
 # %% ../nbs/01_data.ipynb #602acc4b
 def one_hot(
@@ -209,6 +208,13 @@ def check_channel_files(
     if bad and not skip: raise InputError(f"{bad[0]} ({len(bad)} of {len(ids)} samples have a missing or empty channel file)")
     return bad
 
+# %% ../nbs/01_data.ipynb #8fcff5f8
+def folder_ids(
+    folder, # folder of channel files
+)->list:
+    "Sorted Ids of the samples in `folder` (those with a green channel file)."
+    return sorted({p.name.rsplit('_green', 1)[0] for p in Path(folder).glob('*_green.*')})
+
 # %% ../nbs/01_data.ipynb #e3d735fc
 def rgby_composite(
     img, # `4×H×W` array or tensor: uint8/integer 0..255 or float 0..1
@@ -231,6 +237,15 @@ def RGBYImageBlock():
     "A `TransformBlock` for 4-channel `TensorRGBY` images, built on fastai's `ImageBlock`."
     return ImageBlock(cls=TensorRGBY)
 
+# %% ../nbs/01_data.ipynb #24decaac
+def dihedral_views(
+    x, # an image or batch, square in its last two axes: a NumPy array or a torch tensor
+)->list:
+    "The 8 flips and quarter turns of `x` in the order of fastai's `TensorImage.dihedral`, of the type of `x`: view 0 is `x`."
+    is_array = isinstance(x, np.ndarray)
+    views = [TensorImage(torch.from_numpy(np.array(x)) if is_array else x).dihedral(k) for k in range(8)]  # a copy: arrays may be read-only
+    return [np.ascontiguousarray(v.numpy()) for v in views] if is_array else views
+
 # %% ../nbs/01_data.ipynb #11acce83
 class RGBYReader:
     "Read the RGBY array of a labels-table row (or Id) from `folder`, resized to `size`."
@@ -244,7 +259,7 @@ class SourceReader:
     def __call__(self, row): return self.readers[getattr(row, 'source', 'train')](row)
 
 # %% ../nbs/01_data.ipynb #10460c17
-def class_names(row)->list:
+def class_names(row):  # no return annotation: fastai would read it as the input type (see `test_dl` below)
     "Class names of a labels-table row."
     return [CLASS_NAMES[i] for i in row.labels]
 
@@ -407,19 +422,6 @@ def normalize_stats(dls)->tuple:
     "The (means, stds) of the `Normalize` in `dls`' batch transforms."
     norm = next(t for t in dls.after_batch.fs if isinstance(t, Normalize))
     return tuple(norm.mean.flatten().tolist()), tuple(norm.std.flatten().tolist())
-
-# %% ../nbs/01_data.ipynb #3cef06d7
-def rows_dl(
-    dls, # `DataLoaders` from `hpa_dls`
-    df:pd.DataFrame, # labels-table rows to load (`Id`, `labels`), e.g. the held-out ones
-    reader=None, # row -> RGBY array (default: the reader of `dls`)
-    bs:int|None=None, # batch size (default: that of `dls.valid`)
-):
-    "A labelled loader over the rows of `df`, unshuffled and unaugmented, with the transforms of `dls.valid`."
-    reader = reader or dls.valid_ds.tls[0].tfms.fs[0]
-    tfms = [[reader, TensorRGBY.create], [class_names, MultiCategorize(vocab=list(CLASS_NAMES)), OneHotEncode(N_CLASSES)]]
-    ds = Datasets(df, tfms=tfms, split_idx=1)  # split_idx 1: the validation transforms (no augmentation)
-    return dls.valid.new(ds, bs=bs or dls.valid.bs, shuffle=False, drop_last=False)
 
 # %% ../nbs/01_data.ipynb #d4d678da
 def loader_kwargs(

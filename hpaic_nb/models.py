@@ -6,7 +6,7 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/models.html.md"""
 
 # %% ../nbs/05_models.ipynb #f6d7da51
 from __future__ import annotations
-import copy, pickle
+import pickle
 from pathlib import Path
 from textwrap import shorten
 from typing import Callable
@@ -17,12 +17,13 @@ from torch import nn
 from fastai.layers import ConvLayer, Flatten
 from fastai.torch_core import one_param, trainable_params
 from fastai.vision.learner import TimmBody, create_body, add_head, default_split, num_features_model
+from timm.models import adapt_input_conv
 from .core import CHANNELS, N_CLASSES, HPAICError, InputError, MissingFileError
 
 # %% auto #0
 __all__ = ['CNN_WIDTHS', 'ARCHS', 'TIMM_ARCHS', 'known_arch', 'check_arch', 'SimpleCNN', 'first_conv', 'init_rgby_conv_',
-           'read_state_dict', 'load_state_dict_file', 'imagenet_model', 'rgby_body', 'rgby_conv', 'rgby_stem_',
-           'timm_model', 'timm_body', 'build_model', 'check_input_size', 'model_splitter']
+           'read_state_dict', 'load_state_dict_file', 'imagenet_model', 'rgby_body', 'timm_model', 'timm_body',
+           'build_model', 'check_input_size', 'model_splitter']
 
 # %% ../nbs/05_models.ipynb #85d99794
 CNN_WIDTHS = {'simple_cnn': (32, 64, 128), 'hpa_cnn': (32, 64, 128, 256)}  # output channels of each block
@@ -72,9 +73,9 @@ def init_rgby_conv_(
     conv:nn.Conv2d, # the new 4-channel convolution (channels in `CHANNELS` order)
     rgb:nn.Conv2d, # the pretrained 3-channel convolution it replaces
 )->nn.Conv2d:
-    "Initialise `conv` from `rgb`: R, G, B filters and bias copied, the yellow filter a copy of red."
+    "Initialise `conv` from `rgb` by timm's rule (`adapt_input_conv`): R, G, B filters repeated (yellow = red), times 3/4; the bias copied."
     with torch.no_grad():
-        conv.weight.copy_(torch.cat([rgb.weight, rgb.weight[:, :1]], dim=1))
+        conv.weight.copy_(adapt_input_conv(len(CHANNELS), rgb.weight))
         if rgb.bias is not None: conv.bias.copy_(rgb.bias)
     return conv
 
@@ -121,53 +122,25 @@ def rgby_body(
     pretrained=False, # start from torchvision's `'DEFAULT'` ImageNet weights
     weights:str|Path|None=None, # or from this local `state_dict` file
 )->nn.Sequential:
-    "fastai body of torchvision `arch` with a 4-channel first conv; pretrained filters give yellow a copy of red."
+    "fastai body of torchvision `arch` with a 4-channel first conv; pretrained filters adapted by timm's rule (`init_rgby_conv_`)."
     model = imagenet_model(arch, pretrained, weights)
     rgb, pretrained = first_conv(model), pretrained or weights is not None  # a weights file is pretrained too
     body = create_body(model, n_in=len(CHANNELS), pretrained=pretrained)
     if pretrained: init_rgby_conv_(first_conv(body), rgb)
     return body
 
-# %% ../nbs/05_models.ipynb #03da1e64
-def rgby_conv(
-    rgb:nn.Conv2d, # a model's 3-channel first convolution (left unchanged)
-    pretrained=False, # initialise from its (pretrained) filters with `init_rgby_conv_`, rather than randomly
-)->nn.Conv2d:
-    "A 4-channel copy of `rgb` (same class, kernel, stride, padding, bias): yellow = red if `pretrained`, else all random."
-    conv = copy.deepcopy(rgb)
-    conv.in_channels = len(CHANNELS)
-    conv.weight = nn.Parameter(rgb.weight.new_empty(rgb.out_channels, len(CHANNELS) // rgb.groups, *rgb.kernel_size))
-    conv.reset_parameters()  # the convolution's own default initialisation (bias included)
-    return init_rgby_conv_(conv, rgb) if pretrained else conv
-
-# %% ../nbs/05_models.ipynb #907db4b0
-def rgby_stem_(
-    model:nn.Module, # a 3-channel timm model, changed in place
-    arch:str, # its name, for error messages
-    pretrained=False, # its weights are pretrained: yellow = red (`rgby_conv`)
-)->nn.Module:
-    "Replace the first convolution(s) of timm `model`, named in `pretrained_cfg['first_conv']`, by 4-channel `rgby_conv` copies."
-    names = model.pretrained_cfg.get('first_conv') or ()
-    if not names: raise InputError(f"timm arch '{arch}' names no first convolution: it cannot take RGBY images")
-    for name in [names] if isinstance(names, str) else names:
-        rgb, (parent, _, child) = model.get_submodule(name), name.rpartition('.')
-        if not isinstance(rgb, nn.Conv2d) or rgb.in_channels != 3:
-            raise InputError(f"timm arch '{arch}': its first layer '{name}' is not a 3-channel Conv2d, so it cannot take RGBY images")
-        setattr(model.get_submodule(parent), child, rgby_conv(rgb, pretrained))
-    return model
-
 # %% ../nbs/05_models.ipynb #78df5778
 def timm_model(
     arch:str, # a timm model name (`TIMM_ARCHS`, or any that `timm.is_model` knows)
     pretrained=False, # download timm's default ImageNet weights for `arch` (from its hub)
-    weights:str|Path|None=None, # or load them from this local `state_dict` file of the 3-channel model with its classifier
+    weights:str|Path|None=None, # or from this local `state_dict` file of the 3-channel model with its classifier
 )->nn.Module:
-    "The 3-channel timm `arch` without classifier: randomly initialised, downloaded, or loaded from `weights`."
-    if weights is not None:
-        model = load_state_dict_file(timm.create_model(arch), arch, weights)
-        model.reset_classifier(0)
-        return model
-    try: return timm.create_model(arch, pretrained=pretrained, num_classes=0)
+    "The timm `arch` taking RGBY images, without classifier: random, downloaded, or from `weights`; pretrained first filters as timm adapts them."
+    kw = dict(in_chans=len(CHANNELS), num_classes=0)
+    if weights is not None:  # checked strictly against the 3-channel model first
+        sd = load_state_dict_file(timm.create_model(arch), arch, weights).state_dict()
+        return timm.create_model(arch, pretrained=True, pretrained_cfg_overlay=dict(state_dict=sd), **kw)
+    try: return timm.create_model(arch, pretrained=pretrained, **kw)
     except OSError as e:
         raise HPAICError(f"could not download the ImageNet weights of timm '{arch}' ({shorten(str(e), 200)}); on a machine that "
                          f"can, save `timm.create_model('{arch}', pretrained=True).state_dict()` and pass the file's path as `weights=`") from e
@@ -178,9 +151,8 @@ def timm_body(
     pretrained=False, # start from timm's ImageNet weights (needs a download)
     weights:str|Path|None=None, # or from this local `state_dict` file of the 3-channel `arch` with its classifier
 )->TimmBody:
-    "fastai `TimmBody` of timm `arch` with a 4-channel first conv; pretrained filters give yellow a copy of red."
-    model = timm_model(arch, pretrained, weights)
-    return TimmBody(rgby_stem_(model, arch, pretrained=pretrained or weights is not None))
+    "fastai `TimmBody` of the RGBY timm `arch` (`timm_model`)."
+    return TimmBody(timm_model(arch, pretrained, weights))
 
 # %% ../nbs/05_models.ipynb #110c6dc9
 def build_model(

@@ -4,9 +4,11 @@ Every code cell runs in a fresh kernel per notebook, in `nbs/`, at demo scale (`
 export cell and the `#| slow` cells: those keep the outputs they have, or take them from the executed copy that
 `make demo` left in `runs/demo/notebooks/` (same cell id) when there is one. Figures the cells save go to a
 temporary folder (`HPAIC_FIGURES`), so the committed `figures/` stay as they are. Plots are PNG at 72 dpi; an image output over 150 KB becomes a JPEG, scaled down until it fits;
-`nbdev-clean` then strips what changes on every run (execution counts, timings). `python tools/notebooks.py
-[NAME ...]` runs only the named notebooks (e.g. `01_data`)."""
-import base64, io, os, sys, tempfile, time
+`nbdev-clean` then strips what changes on every run (execution counts, timings). Outputs keep what a reader needs:
+progress-bar frames are dropped (a terminal would have overwritten them; fastai's epoch tables stay), and paths of this
+machine become `<project>` and `<tmp>` (`tidy_outputs`, also used by `make demo`). `python tools/notebooks.py [NAME ...]`
+runs only the named notebooks (e.g. `01_data`)."""
+import base64, io, os, re, sys, tempfile, time
 from pathlib import Path
 from fastcore.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
@@ -40,6 +42,24 @@ def shrink(outputs):
             raw = base64.b64decode(''.join(data[k]))
             if len(raw) > MAX_IMAGE: del data[k]; data['image/jpeg'] = base64.b64encode(small_jpeg(raw)).decode()
 
+def last_frames(text:str)->str:
+    "`text` as a terminal shows it: of each line, what follows its last carriage return; lines left blank by progress bars dropped."
+    lines = [(l.split('\r')[-1], '\r' in l) for l in text.split('\n')]
+    return '\n'.join(l for l, bar in lines if l.strip() or not bar)
+
+TMP = re.compile(re.escape(tempfile.gettempdir()) + r'/[^/\s\'"]+')
+def hide_paths(text:str)->str:
+    "`text` with this machine's paths replaced: the project root by `<project>`, temporary folders by `<tmp>`."
+    return TMP.sub('<tmp>', text.replace(str(ROOT), '<project>'))
+
+def tidy_outputs(outputs):
+    "Drop progress-bar frames from the stream outputs and hide machine paths in every text output, in place."
+    for o in outputs:
+        if 'text' in o: o['text'] = hide_paths(last_frames(''.join(o['text'])))
+        for k, v in o.get('data', {}).items():
+            if k.startswith('text/'): o['data'][k] = hide_paths(''.join(v))
+    outputs[:] = [o for o in outputs if o.get('output_type') != 'stream' or o['text'].strip()]
+
 def run_cells(nb, preproc, dpi:int|None=None):
     "Run the cells of `nb` that `preproc` does not skip in a fresh kernel, in `nbs/`, stopping at the first error."
     shell = CaptureShell(mpl_format='png')
@@ -47,7 +67,9 @@ def run_cells(nb, preproc, dpi:int|None=None):
     cwd = os.getcwd(); os.chdir(NBS)
     try: shell.run_all(nb, exc_stop=True, preproc=preproc)
     finally: os.chdir(cwd)
-    for c in nb.cells: c.get('metadata', {}).pop('execution', None)  # a float nbconvert rejects
+    for c in nb.cells:
+        c.get('metadata', {}).pop('execution', None)  # a float nbconvert rejects
+        tidy_outputs(c.get('outputs', []))
 
 def execute(name:str):
     "Run notebook `nbs/<name>.ipynb` cell by cell and write it back with the outputs."
@@ -56,7 +78,7 @@ def execute(name:str):
     run_cells(nb, skipped, dpi=72)
     for c in nb.cells:
         if is_slow(c) and c.id in demo: c.outputs = demo[c.id]
-        shrink(c.get('outputs', []))
+        tidy_outputs(c.get('outputs', [])); shrink(c.get('outputs', []))
     write_nb(nb, fn)
     print(f'{name}: {time.time() - start:.0f} s', flush=True)
 

@@ -1,5 +1,5 @@
 """The test suite (`make test`): every notebook through `nbdev-test`, then the checks that the package,
-the notebooks and README.md are in sync. Prints one closing line `N passed, N failed`."""
+the notebooks and README.md are in sync, that the notebooks show clean outputs and that the code has no unused imports. Prints one closing line `N passed, N failed`."""
 import os, subprocess, sys
 from pathlib import Path
 
@@ -23,7 +23,8 @@ def main():
     n_nbs = len(list((ROOT/'nbs').glob('*.ipynb')))
     results = {f'{n_nbs} notebooks (nbdev-test)': run(BIN/'nbdev-test', '--n-workers', '2', '--timing', cwd=ROOT/'nbs')}
     results['notebooks in dependency order'] = run(sys.executable, ROOT/'tools'/'check_order.py')
-    results['notebooks carry outputs, small ones'] = run(sys.executable, ROOT/'tools'/'check_notebooks.py')
+    results['notebooks show outputs: no machine paths, no progress bars, small'] = run(sys.executable, ROOT/'tools'/'check_notebooks.py')
+    results['no unused imports, no private imports (pyflakes)'] = run(sys.executable, ROOT/'tools'/'check_code.py')
     results['package in sync (nbdev-export)'] = run(BIN/'nbdev-export') and unchanged('nbdev-export', ['hpaic_nb'], 'run nbdev-export')
     results['notebooks clean (nbdev-clean)'] = run(BIN/'nbdev-clean') and unchanged('nbdev-clean', ['nbs'], 'run nbdev-clean')
     results['README in sync'] = run(sys.executable, ROOT/'tools'/'readme.py', '--check')
