@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE, SHOT, DATA_SHOT = ROOT/'_docs', ROOT/'figures'/'docs_index.png', ROOT/'figures'/'docs_data.png'
-OUTPUT_PAGES = ('data.html', 'synthetic.html', 'duplicates.html', 'analysis.html', 'real.html')  # must show inline output images
+OUTPUT_PAGES = ('data.html', 'cells.html', 'synthetic.html', 'duplicates.html', 'analysis.html', 'real.html')  # must show inline output images
 CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
 # Without these Chromium waits on the network (updates, sync, QUIC) on a closed machine, or refuses to run as
 # root; Playwright adds --headless and a new, empty --user-data-dir that it removes at the end.
