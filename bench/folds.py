@@ -10,11 +10,12 @@ the same probabilities (`hpaic_nb.analysis.comparison_table`), next to the trivi
 
 Run it on an otherwise idle machine: the training times are part of the result.
 """
-import argparse, json, os, subprocess, sys, time
+import argparse, os, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
 from hpaic_nb.analysis import comparison_table
 from hpaic_nb.data import one_hot, read_labels
+from hpaic_nb.learner import read_config
 from hpaic_nb.metrics import baseline_scores
 from hpaic_nb.synthetic import generate_dataset
 
@@ -39,7 +40,7 @@ def bench_set(seed:int, dest:Path, epochs:int, folds:int)->pd.DataFrame:
     table['training (min)'] = [minutes[n.removesuffix(' + TTA')] for n in table.index]
     base = baseline_scores(one_hot(read_labels(data/'train.csv').labels), one_hot(read_labels(data/'test_truth.csv').labels))
     for name, row in base.iterrows(): table.loc[name] = {c: row[c.split()[0]] for c in table.columns if c.endswith(', f1')}
-    oof = json.loads((models[f'{folds}-fold ensemble']/'config.json').read_text())['scores']['oof']
+    oof = read_config(models[f'{folds}-fold ensemble'])['scores']['oof']
     print(f"set {seed}: the ensemble's out-of-fold macro F1 {oof['macro']:.3f} at thresholds fitted on it, {oof['macro_cv']:.3f} cross-fitted", file=sys.stderr)
     return table
 

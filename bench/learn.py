@@ -12,12 +12,13 @@ test split, whose truth (`test_truth.csv`) neither training, checkpoint selectio
 Run it on an otherwise idle machine: the wall times are part of the result (goal: training <= 20 min). Below each
 table: the paired bootstrap interval of the CNN's macro F1 minus the classical baseline's over the test images.
 """
-import argparse, json, os, subprocess, sys, time
+import argparse, os, subprocess, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd
 from sklearn.metrics import f1_score
 from hpaic_nb.data import one_hot, read_labels
 from hpaic_nb.inference import read_submission, score_submission
+from hpaic_nb.learner import read_config
 from hpaic_nb.metrics import baseline_scores
 from hpaic_nb.synthetic import generate_dataset
 
@@ -44,7 +45,7 @@ def difference_interval(truth, sub_a, sub_b, n_boot=1000, seed=0)->tuple:
     return diff(np.arange(len(y))), *np.percentile(boot, [2.5, 97.5])
 
 def bench_set(seed:int, dest:Path, rescore=False)->pd.DataFrame:
-    "Rows of the results table for synthetic set `seed` (with `rescore`, from the runs already in `dest`)."
+    "(Rows of the results table for synthetic set `seed`, `difference_interval` of the CNN and the classical baseline); `rescore`: from the runs in `dest`."
     data = dest/f'set{seed}'
     if not (data/'test_truth.csv').is_file():
         generate_dataset(data, n_train=1500, n_test=400, size=128, seed=seed, overwrite=True, **SETS[seed])
@@ -57,12 +58,12 @@ def bench_set(seed:int, dest:Path, rescore=False)->pd.DataFrame:
     model = dest/f'model{seed}'
     secs = run(BIN/'hpaic-train', data, model, '--overwrite', rescore=rescore)
     run(BIN/'hpaic-predict', model, data/'test', '--dest', model/'submission.csv', '--sample-submission', data/'sample_submission.csv', '--overwrite', rescore=rescore)
-    cfg = json.loads((model/'config.json').read_text())
+    cfg = read_config(model)
     name = f"hpaic-train defaults ({cfg['arch']}, {cfg['train']['epochs']} epochs, {cfg['train']['loss']}, {cfg['train']['sampler']})"
     rows.loc[name] = {**score_submission(model/'submission.csv', truth), 'seconds': secs}
     print(f"set {seed}: held-out estimate of the run {cfg['scores']['holdout']['model']}, selected epoch {cfg['selected_epoch']}", file=sys.stderr)
-    rows.attrs['difference'] = difference_interval(truth, model/'submission.csv', feats/'submission.csv')
-    return rows.rename(columns={'macro': 'test macro F1', 'micro': 'test micro F1', 'seconds': 'wall time (s)'})
+    rows = rows.rename(columns={'macro': 'test macro F1', 'micro': 'test micro F1', 'seconds': 'wall time (s)'})
+    return rows, difference_interval(truth, model/'submission.csv', feats/'submission.csv')
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -71,11 +72,11 @@ def main():
     p.add_argument('--rescore', action='store_true', help='score the runs already in --dest again, without running anything')
     a = p.parse_args()
     for seed in map(int, a.sets.split(',')):
-        rows = bench_set(seed, Path(a.dest), a.rescore)
+        rows, difference = bench_set(seed, Path(a.dest), a.rescore)
         print(f"\n### Set {seed}: synthetic, seed {seed}, difficulty {SETS[seed]['difficulty']}, rare boost "
               f"{'on' if SETS[seed]['rare_boost'] else 'off'}; 1,500 train / 400 test images at 128 px\n")
         print(rows.sort_values('test macro F1', ascending=False).rename_axis('').round(3).to_markdown(), flush=True)
-        print('\nCNN minus classical baseline, test macro F1: {:+.3f} (95% paired bootstrap interval {:+.3f} to {:+.3f})'.format(*rows.attrs['difference']))
+        print('\nCNN minus classical baseline, test macro F1: {:+.3f} (95% paired bootstrap interval {:+.3f} to {:+.3f})'.format(*difference))
     print(f"\n{os.cpu_count()} CPU cores, torch threads {__import__('torch').get_num_threads()}")
 
 if __name__ == '__main__': main()

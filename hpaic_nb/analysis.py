@@ -19,7 +19,7 @@ from fastai.interpret import Interpretation
 from fastai.learner import Learner
 from .core import CLASS_NAMES, InputError, figures_dir, save_atomic
 from .data import one_hot, read_labels, rgby_composite
-from .metrics import STRATEGIES, f1_scores, predict_labels, strategy_thresholds
+from .metrics import STRATEGIES, decide, f1_scores
 from .learner import model_members
 from .training import recipe_table
 from .inference import predict
@@ -162,7 +162,7 @@ def strategy_scores(
     res = predict(model_dir, data/'test', sample_submission=data/'sample_submission.csv', tta=tta, **kwargs)
     probs, cfg = res[list(CLASS_NAMES)].values.astype(np.float32), model_members(model_dir)[1]
     y = one_hot(read_labels(data/'test_truth.csv').set_index('Id').labels[res.index])
-    return {s: f1_scores(predict_labels(probs, strategy_thresholds(probs, cfg, s)), y) for s in STRATEGIES}
+    return {s: f1_scores(decide(probs, cfg, s), y) for s in STRATEGIES}
 
 def comparison_table(
     models:dict, # name -> model or ensemble folder

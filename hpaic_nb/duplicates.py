@@ -317,14 +317,14 @@ def find_duplicates(
     cache_dir:str|None=None, # folder of the hash caches (default: `default_hash_dir(data)`)
     n_workers:int=defaults.cpus, # hashing processes (0: in this process); also the search's threads
     progress:bool=True, # show progress bars
-)->pd.DataFrame:
-    "The duplicate pairs (`duplicate_pairs`) among the train, test and external images of `data`; `attrs` hold the splits and hash tables."
+    with_hashes:bool=False, # also return the splits (`data_splits`) and their hash tables (`hash_splits`)
+):
+    "The duplicate pairs (`duplicate_pairs`) among the train, test and external images of `data` (and, `with_hashes`, its splits and hash tables)."
     _check_distance(max_distance); _check_distance(confirm_distance, 'confirm_distance')
     splits = data_splits(data, external, external_csv)
     tables = hash_splits(splits, cache_dir or default_hash_dir(data), n_workers, progress)
     pairs = duplicate_pairs(tables, max_distance, confirm_distance, max(1, n_workers))
-    pairs.attrs.update(splits=splits, tables=tables)  # what `hpaic-dups` reports besides the pairs
-    return pairs
+    return (pairs, splits, tables) if with_hashes else pairs
 
 # %% ../nbs/05_duplicates.ipynb #8764f240
 def matches_path(
@@ -353,7 +353,7 @@ def dups_summary(
 
 # %% ../nbs/05_duplicates.ipynb #de539b89
 @call_parse
-@delegates(find_duplicates, but=['progress'])
+@delegates(find_duplicates, but=['progress', 'with_hashes'])
 def dups_cli(
     data:str, # data folder in the Kaggle layout: `train.csv` and `train/`; `sample_submission.csv` and `test/` if there
     dest:str=None, # the pairs csv (default: DATA/dups.csv); the test matches go beside it, `.csv` -> `.test_matches.csv`
@@ -367,9 +367,9 @@ def dups_cli(
         dest = Path(dest or Path(data)/'dups.csv')
         there = [p for p in (dest, matches_path(dest)) if p.exists()]
         if there and not overwrite: raise RunExistsError(f"{there[0]} exists: pass overwrite=True (--overwrite) to replace it, or another --dest")
-        pairs = find_duplicates(data, **kwargs)
-        matches = labelled_matches(pairs, [tbl for s, (_, tbl) in pairs.attrs['splits'].items() if s != 'test'])
+        pairs, splits, tables = find_duplicates(data, with_hashes=True, **kwargs)
+        matches = labelled_matches(pairs, [tbl for s, (_, tbl) in splits.items() if s != 'test'])
         dest.parent.mkdir(parents=True, exist_ok=True)
         for fn, df in ((dest, pairs), (matches_path(dest), matches)): save_atomic(fn, lambda tmp: df.to_csv(tmp, index=False))
-    print(f"{dups_summary(pairs.attrs['tables'], pairs, matches)}\nwrote {dest} and {matches_path(dest)}")
+    print(f"{dups_summary(tables, pairs, matches)}\nwrote {dest} and {matches_path(dest)}")
     return dest

@@ -118,10 +118,11 @@ def train_folds(
     out = Path(out)
     if folds is None or folds < 2: raise InputError(f"folds {folds} (--folds): must be at least 2")
     check_out(out, resume, overwrite)
-    args = {'data': str(data), **TrainSettings(folds=folds, **kwargs).check().result_args()}
+    s = TrainSettings(folds=folds, **kwargs).check()
+    args = {'data': str(data), **s.result_args()}
     open_run(out, {k: v for k, v in args.items() if k != 'fold'}, resume)
     configs = [fold_run(data, out, k, folds, resume, overwrite, cbs=cbs, **kwargs) for k in range(folds)]
-    return finish_folds(data, out, configs, kwargs.get('thresholds', 'f1'))
+    return finish_folds(data, out, configs, s.thresholds)
 
 # %% ../nbs/13_folds.ipynb #5986319b
 @call_parse

@@ -16,10 +16,9 @@ from fastcore.parallel import parallel
 from fastcore.script import call_parse
 from fastai.callback.core import Callback
 from fastai.learner import Learner
-from .core import CLASS_NAMES, InputError, MissingFileError, RunExistsError, cli_errors
-from .core import save_atomic
+from .core import CLASS_NAMES, InputError, MissingFileError, RunExistsError, cli_errors, save_atomic
 from .data import SampleError, check_channel_files, dihedral_views, folder_ids, one_hot, open_rgby, parse_target, read_labels, read_sample_submission
-from .metrics import STRATEGIES, f1_scores, predict_labels, strategy_thresholds
+from .metrics import STRATEGIES, decide, f1_scores
 from .learner import load_model_files, model_members
 
 # %% ../nbs/14_inference.ipynb #e5955353
@@ -159,7 +158,7 @@ def predict(
     if not ids: raise InputError(f"{folder}: none of the {len(bad)} samples to predict is readable (see the first: {bad[0][1]})")
     probs = np.mean([predict_probs(Learner.from_model_files(m, folder, ids[0], bs, num_workers), ids, tta) for m in members], 0)
     res = pd.DataFrame(probs, index=pd.Index(ids, name='Id'), columns=list(CLASS_NAMES))
-    res['Predicted'] = label_lists(predict_labels(probs, strategy_thresholds(probs, cfg, thresholds), allow_empty))
+    res['Predicted'] = label_lists(decide(probs, cfg, thresholds, allow_empty))
     if matches is not None: res['Predicted'] = copy_matches(res.Predicted, matches)
     _write_outputs(res, bad, dest, probs_csv, None if skip_bad and bad else sample_submission)
     return res

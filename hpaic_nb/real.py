@@ -153,9 +153,9 @@ def transfer_preds(
     feats = {f'classical features, {s} px': [features_matrix(folder, ids, s, n_workers)] * repetitions for s in (128, 512)}
     learners = {name: Learner.from_model_files(d, folder, ids[0]) for name, d in models.items()}
     for name, learn in learners.items(): feats[name] = [probe_features(learn, ids)] * repetitions
-    learn = next(iter(learners.values()))  # random weights, read as the first model reads (its size and normalisation)
-    arch, feats[f"{learn.config['arch']}, random init"] = learn.config['arch'], []
+    learn, random_probes = next(iter(learners.values())), []  # random weights, read as the first model reads (its size and normalisation)
     for r in range(repetitions):
-        learn.model = seeded_model(arch, r)
-        feats[f'{arch}, random init'].append(probe_features(learn, ids))
+        learn.model = seeded_model(learn.config['arch'], r)
+        random_probes.append(probe_features(learn, ids))
+    feats[f"{learn.config['arch']}, random init"] = random_probes
     return {**{k: cv_predictions(X, y) for k, X in feats.items()}, **trivial_predictions(y, repetitions)}

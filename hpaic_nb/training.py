@@ -326,7 +326,8 @@ def train(
     if init: init_config(init, s.arch)
     size = s.size or native_size(Path(data)/'train', df.Id[0])
     check_input_size(build_model(s.arch), size, s.arch)  # a model that cannot take `size` fails here, before the run starts
-    open_run(out, {'data': str(data), **s.result_args()}, resume)
+    args = {'data': str(data), **s.result_args()}  # what the run's result depends on
+    open_run(out, args, resume)
     if s.threads: torch.set_num_threads(s.threads)
     set_seed(s.seed, reproducible=True)
     dls = train_dls(data, df, size, s)
@@ -334,7 +335,7 @@ def train(
     lr = main_process_value(lambda: find_lr(learn)) if s.lr_find else s.lr
     start = time.time()
     best_epoch, valid, held = fit_run(learn, df, s.epochs, lr, s.select, resume, cbs)
-    record = {'data': str(data), **s.result_args(), 'lr': lr, 'pretrained': s.imagenet, 'init': str(init) if init else 'none',  # as resolved
+    record = {**args, 'lr': lr, 'pretrained': s.imagenet, 'init': str(init) if init else 'none',  # as resolved
               'fold': s.fold if s.folds else None, 'seconds': round(time.time() - start, 1), 'processes': num_processes(), 'threads': torch.get_num_threads()}
     return finish_run(learn, df, valid, held, dict(arch=s.arch, size=size, selected_epoch=best_epoch, train=record), s.thresholds)
 train.__delwrap__ = TrainSettings  # where fastcore's `docments` (and `hpaic-train --help`) find the settings' comments: the generated `__init__` has no source

@@ -77,8 +77,8 @@ def execute(name:str):
     nb, demo = read_nb(fn), demo_outputs(name)
     run_cells(nb, skipped, dpi=72)
     for c in nb.cells:
-        if is_slow(c) and c.id in demo: c.outputs = demo[c.id]
-        tidy_outputs(c.get('outputs', [])); shrink(c.get('outputs', []))
+        if is_slow(c) and c.id in demo: c.outputs = demo[c.id]; tidy_outputs(c.outputs)  # a demo of an earlier version may not have
+        shrink(c.get('outputs', []))
     write_nb(nb, fn)
     print(f'{name}: {time.time() - start:.0f} s', flush=True)
 
