@@ -17,7 +17,7 @@ import pandas as pd, torch
 from fastai.callback.core import Callback
 from fastai.torch_core import set_seed
 from hpaic_nb.data import SourceReader, hpa_dls, labels_table, one_hot, read_labels
-from hpaic_nb.cache import build_cache, CacheReader, default_cache_dir
+from hpaic_nb.cache import build_cache, CacheReader, image_cache_dir
 from hpaic_nb.metrics import crossfit_f1, f1_scores, fit_thresholds
 from hpaic_nb.losses import oversample_weights
 from hpaic_nb.learner import hpa_learner, init_weights
@@ -52,7 +52,7 @@ def run(a):
     df = labels_table(data, valid_pct=0.2, seed=a.seed); y = one_hot(df.labels)
     wgts = oversample_weights(y) if a.sampler == 'oversample' else None
     truth = read_labels(data/'test_truth.csv')
-    caches = {s: default_cache_dir(data, s, a.size) for s in ('train', 'test')}
+    caches = {s: image_cache_dir(data/s, a.size) for s in ('train', 'test')}
     for s, ids in (('train', df.Id), ('test', truth.Id)): build_cache(data/s, ids, a.size, caches[s], 2)
     reader = SourceReader({s: CacheReader(d) for s, d in caches.items()})  # rows of either folder, by their `source`
     dls = hpa_dls(data, a.size, a.bs, df=df, seed=a.seed, stats='data', wgts=wgts, reader=reader, num_workers=0)

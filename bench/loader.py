@@ -22,7 +22,7 @@ the best of two passes.
 import argparse, os, subprocess, sys, tempfile, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from hpaic_nb.cache import CacheReader, build_cache, default_cache_dir, write_index, IMAGES_FILE
+from hpaic_nb.cache import CacheReader, build_cache, image_cache_dir, write_index, IMAGES_FILE
 from hpaic_nb.data import loader_kwargs
 from hpaic_nb.data import RGBYReader, hpa_dls, labels_table, save_rgby
 from hpaic_nb.models import build_model
@@ -83,7 +83,7 @@ def loader_table(path:Path, bs:int, repeat:int)->pd.DataFrame:
     df, rows = labels_table(path), []
     long_df = pd.concat([df] * repeat, ignore_index=True)  # long enough passes for the cache (worker start-up)
     for size in (224, 512):
-        dest, t = default_cache_dir(path, 'train', size), time.perf_counter()
+        dest, t = image_cache_dir(path/'train', size), time.perf_counter()
         build_cache(path/'train', df.Id, size, dest, n_workers=2)
         print(f'cache of {len(df)} samples at {size} px built in {time.perf_counter() - t:.1f} s (2 processes)', flush=True)
         naive = rates(path, df, RGBYReader(path/'train', size), size, bs)

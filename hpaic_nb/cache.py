@@ -1,4 +1,4 @@
-"""A resumable preprocessing cache that turns a folder of channel files into one memory-mapped uint8 array per split.
+"""A resumable preprocessing cache that turns a folder of channel files into one memory-mapped uint8 array per folder and size.
 
 Docs: https://hpaic-nb.github.io/hpaic_nb/cache.html.md"""
 
@@ -13,47 +13,35 @@ import numpy as np, pandas as pd
 from fastcore.meta import delegates
 from fastcore.parallel import ProcessPoolExecutor, defaults
 from fastcore.script import call_parse
-from fastprogress import progress_bar
-from .core import CHANNELS, InputError, MissingFileError, RunExistsError, cli_errors, data_dir, remove_partials, save_atomic
-from .data import SourceReader, read_id_csv, channel_path, check_channel_files, hpa_dls, labels_table, open_rgby
+from .core import (CHANNELS, InputError, MissingFileError, RunExistsError, cli_errors, data_dir, folder_cache, tracked,
+                           remove_partials, save_atomic)
+from .data import SourceReader, hpa_dls, labels_table, open_rgby, read_id_csv, scan_channel_files
 
 # %% auto #0
-__all__ = ['IMAGES_FILE', 'INDEX_FILE', 'FAULT_AROUND', 'source_signature', 'cache_index', 'read_index', 'write_index',
-           'plan_cache', 'convert_rows', 'build_cache', 'CacheReader', 'default_cache_dir', 'cached_reader',
-           'cached_dls', 'hpaic_cache']
-
-# %% ../nbs/04_cache.ipynb #e8322d1e
-def source_signature(
-    folder, # folder holding the channel files
-    id:str, # sample Id
-)->str:
-    "`name:bytes:mtime_ns` of each channel file of `id` (`name:missing` for an absent one), space-separated."
-    def sig(p):
-        try: st = p.stat()
-        except FileNotFoundError: return f'{p.name}:missing'
-        return f'{p.name}:{st.st_size}:{st.st_mtime_ns}'
-    return ' '.join(sig(channel_path(folder, id, c)) for c in CHANNELS)
+__all__ = ['IMAGES_FILE', 'INDEX_FILE', 'FAULT_AROUND', 'cache_index', 'read_index', 'write_index', 'plan_cache', 'convert_rows',
+           'build_cache', 'CacheReader', 'image_cache_dir', 'cached_reader', 'cached_dls', 'hpaic_cache']
 
 # %% ../nbs/04_cache.ipynb #569723a6
 IMAGES_FILE, INDEX_FILE = 'images.npy', 'index.csv'  # the two files of a cache folder: the array, its rows' Ids and state
 def cache_index(
     folder, # source folder of the channel files
     ids, # sample Ids, in row order
+    files=None, # their `file_signature`s, from `scan_channel_files` (default: scanned here)
 )->pd.DataFrame:
-    "Index of a cache of `ids` from `folder`: `Id`, `source` signature, and `done` (False: not converted yet)."
+    "Index of a cache of `ids` from `folder`: `Id`, `files` signature, and `done` (False: not converted yet)."
     ids = pd.Series(list(ids), dtype=str)
     if not len(ids): raise InputError("no Ids to cache")
     dup = ids.duplicated()
     if dup.any(): raise InputError(f"Id {ids[dup].iloc[0]!r} is listed twice (row {np.flatnonzero(dup)[0]})")
-    check_channel_files(folder, ids)  # a missing or empty file stops the build before it starts
-    return pd.DataFrame({'Id': ids, 'source': [source_signature(folder, i) for i in ids], 'done': False})
+    if files is None: files = scan_channel_files(folder, ids)[0]  # a missing or empty file stops the build before it starts
+    return pd.DataFrame({'Id': ids, 'files': list(files), 'done': False})
 
 # %% ../nbs/04_cache.ipynb #1c456289
 def read_index(dest)->pd.DataFrame|None:
     "The index of the cache in `dest`, or None if there is none."
     fn = Path(dest)/INDEX_FILE
     if not fn.is_file(): return None
-    return pd.read_csv(fn, dtype={'Id': str, 'source': str, 'done': bool}, keep_default_na=False)
+    return pd.read_csv(fn, dtype={'Id': str, 'files': str, 'done': bool}, keep_default_na=False)
 
 def write_index(dest, idx:pd.DataFrame):
     "Write `idx` as the index of `dest`, atomically."
@@ -73,16 +61,17 @@ def plan_cache(
     ids, # sample Ids, in row order
     size:int, # side of the cached images
     dest, # cache folder (created if missing)
+    files=None, # their `file_signature`s, if already scanned
 )->pd.DataFrame:
     "Write and return the index of `dest` for `ids`, rows still valid marked `done`; create `images.npy` if needed."
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
-    idx, old = cache_index(folder, ids), read_index(dest)
+    idx, old = cache_index(folder, ids, files), read_index(dest)
     if old is None and (dest/IMAGES_FILE).exists():
         raise RunExistsError(f"{dest/IMAGES_FILE} exists but {dest/INDEX_FILE} does not: not a cache written by hpaic_nb, "
                              f"so it is left alone; pass another cache folder")
     remove_partials(dest)  # left by a build killed while writing the index or creating the array
     keep = _reusable(dest, idx, old, size)
-    if keep: idx['done'] = old.done & (old.source == idx.source)
+    if keep: idx['done'] = old.done & (old.files == idx.files)
     write_index(dest, idx)
     shape = (len(idx), len(CHANNELS), size, size)  # a new file replaces the old one: readers still open keep theirs
     if not keep: save_atomic(dest/IMAGES_FILE, lambda tmp: np.lib.format.open_memmap(tmp, 'w+', np.uint8, shape).flush())
@@ -107,10 +96,11 @@ def convert_rows(
     dest, todo = Path(dest), np.flatnonzero(~idx.done.values)
     arr = np.load(dest/IMAGES_FILE, mmap_mode='r')
     offset, rowbytes, size, written, saved = arr.offset, arr.strides[0], arr.shape[-1], [], time.monotonic()
+    if not len(todo): return todo
     with open(dest/IMAGES_FILE, 'r+b') as f, ProcessPoolExecutor(n_workers) as ex:
         try:
             imgs = ex.map(partial(open_rgby, folder, size=size), idx.Id.values[todo], chunksize=4)
-            for i, img in progress_bar(zip(todo, imgs), total=len(todo), leave=False):
+            for i, img in tracked(zip(todo, imgs), len(todo), f'cache {Path(folder).name} at {size} px'):
                 f.seek(offset + i * rowbytes); f.write(img.tobytes()); written.append(i)
                 if time.monotonic() - saved >= flush_every: _save_progress(f, dest, idx, written); saved = time.monotonic()
         finally: _save_progress(f, dest, idx, written)
@@ -124,9 +114,10 @@ def build_cache(
     dest, # cache folder (created if missing)
     n_workers:int=defaults.cpus, # conversion processes (0: in this process)
     flush_every:float=10., # seconds between progress saves
+    files=None, # the `file_signature`s of `ids`, if already scanned
 )->np.ndarray:
     "Bring the cache of `ids` at `size` in `dest` up to date; returns the row numbers it converted."
-    return convert_rows(folder, dest, plan_cache(folder, ids, size, dest), n_workers, flush_every)
+    return convert_rows(folder, dest, plan_cache(folder, ids, size, dest, files), n_workers, flush_every)
 
 # %% ../nbs/04_cache.ipynb #4db31e74
 FAULT_AROUND = 1 << 16  # Linux maps up to this many bytes (aligned) around a page it faults in, if they are cached
@@ -165,31 +156,32 @@ class CacheReader:
         return img
 
 # %% ../nbs/04_cache.ipynb #28bfd9b0
-def default_cache_dir(
-    path, # data folder in the Kaggle layout
-    folder:str='train', # image folder in `path` (the split)
+def image_cache_dir(
+    folder, # a folder of images
     size:int=256, # side of the cached images
+    cache_dir=None, # the cache root (default: `core.cache_root()`)
 )->Path:
-    "The default cache folder of `path/folder` at `size`: `path/cache/{folder}_{size}`."
-    return Path(path)/'cache'/f'{folder}_{size}'
+    "The cache of `folder` at `size`: `images_<size>` in the folder's entry of the cache root (`core.folder_cache`)."
+    return folder_cache(folder, cache_dir)/f'images_{size}'
 
 # %% ../nbs/04_cache.ipynb #761e57c1
 def cached_reader(
     path, # data folder in the Kaggle layout
-    df:pd.DataFrame, # labels table; rows with `source` 'external' come from `external`
+    df:pd.DataFrame, # labels table; rows with `source` 'external' come from `external`; `files`: their signatures, if scanned
     size:int=256, # side of the cached images
-    cache_dir=None, # cache folder of `path/folder` (default: `default_cache_dir(path, folder, size)`)
+    cache_dir=None, # the cache root (default: `core.cache_root()`)
     folder:str='train', # image folder in `path`
     external=None, # folder of the external rows' images
     cache_workers:int=defaults.cpus, # processes converting images into the caches
 ):
-    "A reader of `df`'s rows from the caches of their sources, each built or refreshed first."
+    "A reader of `df`'s rows from the caches of their folders, each built or refreshed first."
     sources = df.source if 'source' in df else pd.Series('train', index=df.index)
     folders = {'train': Path(path)/folder, 'external': external and Path(external)}
-    dests = {'train': Path(cache_dir or default_cache_dir(path, folder, size)), 'external': default_cache_dir(path, 'external', size)}
     if (sources == 'external').any() and external is None: raise InputError("the labels table has external rows: pass their image folder as `external`")
-    for src, ids in df.Id.groupby(sources.values, sort=False): build_cache(folders[src], ids, size, dests[src], cache_workers)
-    readers = {src: CacheReader(dests[src]) for src in sources.unique()}
+    dests = {src: image_cache_dir(folders[src], size, cache_dir) for src in sources.unique()}
+    for src, rows in df.groupby(sources.values, sort=False):
+        build_cache(folders[src], rows.Id, size, dests[src], cache_workers, files=rows.files if 'files' in rows else None)
+    readers = {src: CacheReader(d) for src, d in dests.items()}
     return SourceReader(readers) if 'source' in df else readers['train']
 
 # %% ../nbs/04_cache.ipynb #1f42ec7c
@@ -198,14 +190,14 @@ def cached_dls(
     path, # data folder in the Kaggle layout: `train.csv` and `train/{Id}_{channel}.png`
     size:int=256, # side of the images
     bs:int=32, # batch size
-    cache_dir=None, # cache folder (default: `default_cache_dir(path, folder, size)`)
+    cache_dir=None, # the cache root (default: `core.cache_root()`)
     cache_workers:int=defaults.cpus, # processes converting images into the cache
     df:pd.DataFrame|None=None, # labels table with `is_valid` (default: `labels_table(path, csv, valid_pct, seed)`)
     csv:str='train.csv', # labels file in `path`
     folder:str='train', # image folder in `path`
     valid_pct:float=0.2, # fraction for validation
     seed:int=42, # seed of the split and of the loaders' shuffling
-    external=None, # folder of the rows whose `source` is 'external' (cached in `path/cache/external_{size}`)
+    external=None, # folder of the rows whose `source` is 'external' (cached in its own entry)
     **kwargs, # passed to `hpa_dls`
 ):
     "`hpa_dls` reading from the preprocessing caches of its rows' folders at `size`, built or refreshed first."
@@ -220,18 +212,18 @@ def hpaic_cache(
     size:int=256, # side of the cached images
     folder:str='train', # image folder in `path`
     csv:str='train.csv', # file in `path` whose `Id` column lists the samples
-    cache_dir:str='', # cache folder (default: `path/cache/{folder}_{size}`)
+    cache_dir:str='', # the cache root (default: $HPAIC_CACHE, else ~/.cache/hpaic_nb)
     n_workers:int=defaults.cpus, # conversion processes
     flush_every:float=10., # seconds between progress saves (what an interrupted build keeps)
     debug:bool=False, # show the traceback of an error instead of one line
 ):
-    "Build or bring up to date the preprocessing cache of `path/folder` at `size` (rerun to resume)."
+    "Build or bring up to date the preprocessing cache of `path/folder` at `size` (rerun to resume); never writes into `path`."
     with cli_errors(hpaic_cache, debug):
         if size < 8: raise InputError(f"--size {size}: the cached images need at least 8 pixels a side")
         if n_workers < 0: raise InputError(f"--n-workers {n_workers}: must be 0 (no worker processes) or more")
         path = Path(path or data_dir())
-        dest = Path(cache_dir or default_cache_dir(path, folder, size))
         ids = read_id_csv(path/csv, ['Id']).Id
+        dest = image_cache_dir(path/folder, size, cache_dir or None)
         done = build_cache(path/folder, ids, size, dest, n_workers, flush_every)
     print(f'{dest}: {len(ids)} samples at {size} px, {len(done)} converted now')
     return dest

@@ -10,15 +10,16 @@ import json, random
 from pathlib import Path
 import numpy as np, torch
 from fastcore.basics import noop
+from fastai.callback.core import Callback
 from fastai.callback.progress import CSVLogger
 from fastai.callback.schedule import lr_find  # patches `Learner.lr_find`
-from fastai.callback.tracker import SaveModelCallback
+from fastai.callback.tracker import SaveModelCallback, TrackerCallback
 from fastai.learner import Learner, save_model
 from .core import save_atomic
 from .distributed import is_rank0
 
 # %% auto #0
-__all__ = ['rng_states', 'set_rng_states', 'ResumableCheckpoint', 'ResumableCSVLogger', 'find_lr']
+__all__ = ['rng_states', 'set_rng_states', 'ResumableCheckpoint', 'ResumableCSVLogger', 'FrozenBody', 'find_lr']
 
 # %% ../nbs/11_callbacks.ipynb #24b4562f
 def rng_states(dls)->dict:
@@ -53,7 +54,8 @@ class ResumableCheckpoint(SaveModelCallback):
             sl.val, sl.count = torch.tensor(self.progress['smooth_loss'][0]), self.progress['smooth_loss'][1]
     def after_epoch(self):
         if self._skipped(): self.learn.logger = self._logger; return
-        super().after_epoch()
+        TrackerCallback.after_epoch(self)  # `SaveModelCallback`'s, without its 'Better model found' line: the table says it
+        if self.new_best: self._save('best')
         if self.keep_last or self.new_best: self.best_epoch = self.epoch
         if not is_rank0(): return
         self._save(f'last_{self.epoch}', with_opt=True)
@@ -93,6 +95,14 @@ class ResumableCSVLogger(CSVLogger):
         save_atomic(fn, lambda tmp: Path(tmp).write_text('\n'.join(kept) + '\n'))
         self.file = fn.open('a')
         self.old_logger, self.learn.logger = self.logger, self._write_line
+
+# %% ../nbs/11_callbacks.ipynb #1b798e57
+class FrozenBody(Callback):
+    "Freeze every parameter group but the head (the last) for the first `epochs` epochs of the fit, then unfreeze them."
+    def __init__(self, epochs:int=1): self.epochs = epochs  # epochs of the head alone
+    def before_epoch(self):
+        if self.epoch < self.epochs: self.opt.freeze_to(-1)  # no optimizer state to clear: the body has none yet
+        elif self.epoch == self.epochs: self.learn.unfreeze()  # the whole network, its optimizer state cleared
 
 # %% ../nbs/11_callbacks.ipynb #f8286800
 def find_lr(

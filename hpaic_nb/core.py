@@ -6,16 +6,21 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #bf9391ad
 from __future__ import annotations
-import argparse, os, sys, tempfile
+import argparse, atexit, hashlib, os, shlex, shutil, subprocess, sys, tempfile, time
 from contextlib import contextmanager
 from pathlib import Path
+import fastprogress
+from fastcore.imports import IN_NOTEBOOK
 from fastcore.script import is_cli
+from fastprogress.fastprogress import ConsoleMasterBar, MasterBar, ProgressBar
 
 # %% auto #0
 __all__ = ['CLASS_NAMES', 'N_CLASSES', 'CHANNELS', 'CHANNEL_STAINS', 'HPA_STATS', 'PARTIAL', 'DEBUG_ENV', 'COMMAND_PREFIX',
-           'project_root', 'data_dir', 'real_labels_dir', 'real_fields_dir', 'figures_dir', 'save_atomic',
-           'remove_partials', 'HPAICError', 'InputError', 'MissingFileError', 'RunExistsError', 'error_line',
-           'cli_errors']
+           'CACHE_ENV', 'PROGRESS_ENV', 'BARS', 'project_root', 'data_dir', 'real_labels_dir', 'real_fields_dir',
+           'figures_dir', 'save_atomic', 'remove_partials', 'HPAICError', 'InputError', 'MissingFileError',
+           'RunExistsError', 'error_line', 'cli_errors', 'cache_root', 'writable_dir', 'folder_cache', 'show_bars',
+           'LineMasterBar', 'auto_master_bar', 'auto_progress_bar', 'rate_line', 'tracked', 'timed', 'read_only_view',
+           'folder_state']
 
 # %% ../nbs/00_core.ipynb #8d61dd8e
 CLASS_NAMES = ('Nucleoplasm', 'Nuclear membrane', 'Nucleoli', 'Nucleoli fibrillar center', 'Nuclear speckles',
@@ -150,3 +155,134 @@ def _one_line_error(self, message):
     "`ArgumentParser.error` without the usage summary: one line, exit status 2."
     self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 if Path(sys.argv[0]).name.startswith(COMMAND_PREFIX): argparse.ArgumentParser.error = _one_line_error
+
+# %% ../nbs/00_core.ipynb #e4b6b99a
+CACHE_ENV = 'HPAIC_CACHE'  # the cache root, when no `--cache-dir` is given
+def cache_root(
+    cache_dir=None, # the cache root the user gave (`--cache-dir`), if any
+)->Path:
+    "The folder holding every cache: `cache_dir`, else `$HPAIC_CACHE`, else `~/.cache/hpaic_nb` (`$XDG_CACHE_HOME`)."
+    if cache_dir: return Path(cache_dir)
+    if os.environ.get(CACHE_ENV): return Path(os.environ[CACHE_ENV])
+    return Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache')/'hpaic_nb'
+
+# %% ../nbs/00_core.ipynb #0118f7d6
+def writable_dir(
+    d, # a folder a command must write to (created if missing)
+    what:str='cache folder', # what it is, for the message
+    fix:str='pass a writable --cache-dir (cache_dir=), or set $HPAIC_CACHE', # what the user can do
+)->Path:
+    "`d`, created if missing, after checking that a file can be written in it; else an `InputError` saying what to pass."
+    d = Path(d)
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=d).close()
+    except OSError as e: raise InputError(f"{d}: the {what} cannot be written ({e.strerror}): {fix}") from None
+    return d
+
+def folder_cache(
+    folder, # a folder of images
+    cache_dir=None, # the cache root (default: `cache_root()`)
+)->Path:
+    "The writable cache folder of image folder `folder`: `<cache root>/<parent>_<name>-<hash of its absolute path>`."
+    folder = Path(folder).resolve()
+    key = hashlib.sha1(str(folder).encode()).hexdigest()[:12]
+    return writable_dir(cache_root(cache_dir)/f'{folder.parent.name}_{folder.name}-{key}')
+
+# %% ../nbs/00_core.ipynb #abe78dd9
+PROGRESS_ENV = 'HPAIC_PROGRESS'  # 'bars' or 'lines' overrides `show_bars`
+def show_bars()->bool:
+    "Whether progress shows as bars (a notebook, a terminal) rather than lines (a log file, a pipe): see `$HPAIC_PROGRESS`."
+    mode = os.environ.get(PROGRESS_ENV, '')
+    if mode in ('bars', 'lines'): return mode == 'bars'
+    return IN_NOTEBOOK or getattr(sys.stdout, 'isatty', lambda: False)()
+
+# %% ../nbs/00_core.ipynb #753ce61c
+class LineMasterBar(ConsoleMasterBar):
+    "fastprogress master bar for logs: writes fastai's table, one line per epoch, and draws no bar."
+    pcls = ProgressBar  # fastprogress's base bar: counts, draws nothing
+    def __init__(self, gen, total=None, **kwargs):
+        MasterBar.__init__(self, gen, ProgressBar, total)  # `ConsoleMasterBar`'s own starts a drawing bar
+        self.total_time = False
+
+BARS = fastprogress.master_bar, fastprogress.progress_bar  # fastprogress's own
+def auto_master_bar(*args, **kwargs):
+    "fastprogress's `master_bar`, or a `LineMasterBar` where `show_bars()` is false."
+    return (BARS[0] if show_bars() else LineMasterBar)(*args, **kwargs)
+
+def auto_progress_bar(*args, **kwargs):
+    "fastprogress's `progress_bar`, or a bar that draws nothing where `show_bars()` is false."
+    return (BARS[1] if show_bars() else ProgressBar)(*args, **kwargs)
+
+for m in [fastprogress.fastprogress, *sys.modules.values()]:  # fastai and fastcore look them up in modules that imported them
+    for name, own, auto in (('master_bar', BARS[0], auto_master_bar), ('progress_bar', BARS[1], auto_progress_bar)):
+        if vars(m).get(name) is own: setattr(m, name, auto)
+
+# %% ../nbs/00_core.ipynb #246e5ed4
+def rate_line(
+    what:str, # the step, e.g. 'cache train_512px'
+    n:int, # items done
+    seconds:float, # time taken
+    total:int|None=None, # items in all, while the step runs
+    unit:str='images', # what the items are
+)->str:
+    "One log line: `what: n [of total] unit in T s (R unit/s)`."
+    done = f'{n} of {total}' if total is not None and n != total else f'{n}'
+    return f"{what}: {done} {unit} in {seconds:.1f} s ({n / max(seconds, 1e-9):.1f} {unit}/s)"
+
+def tracked(
+    items, # an iterable
+    total:int, # its length
+    what:str, # the step, for the log line
+    every:float=300., # seconds between log lines while it runs
+):
+    "Iterate `items` under a progress bar, or, in a log, with `rate_line`s: every `every` seconds and at the end."
+    if show_bars(): yield from auto_progress_bar(items, total=total, leave=False); return
+    start = last = time.monotonic(); n = 0
+    for n, x in enumerate(items, 1):
+        yield x
+        if time.monotonic() - last >= every: print(rate_line(what, n, time.monotonic() - start, total), flush=True); last = time.monotonic()
+    print(rate_line(what, n, time.monotonic() - start), flush=True)
+
+# %% ../nbs/00_core.ipynb #39cc943b
+@contextmanager
+def timed(
+    what:str, # the step, for the log line
+    n:int, # the items it handles
+    unit:str='images', # what they are
+):
+    "Time the block; in a log (`show_bars()` false), write its `rate_line` when it ends."
+    start = time.monotonic()
+    yield
+    if not show_bars(): print(rate_line(what, n, time.monotonic() - start, unit=unit), flush=True)
+
+# %% ../nbs/00_core.ipynb #3e7699e1
+@contextmanager
+def read_only_view(
+    src, # the folder to show read-only
+):
+    "A folder with the content of `src` that this process cannot write (None, with one line saying why, where impossible)."
+    src = Path(src).resolve()
+    with tempfile.TemporaryDirectory(prefix='hpaic_ro_') as tmp:
+        view = Path(tmp)/src.name
+        if os.geteuid() != 0:
+            shutil.copytree(src, view)
+            for p in (view, *view.rglob('*')): p.chmod(p.stat().st_mode & ~0o222)
+            try: yield view
+            finally:
+                for p in (view, *view.rglob('*')): p.chmod(p.stat().st_mode | 0o200)
+            return
+        view.mkdir()
+        mount = subprocess.run(f'mount --bind {shlex.quote(str(src))} {shlex.quote(str(view))} && mount -o remount,ro,bind {shlex.quote(str(view))}',
+                               shell=True, capture_output=True, text=True)
+        if mount.returncode: print(f'read_only_view: cannot mount {src} read-only here ({error_line(Exception(mount.stderr))})'); yield None; return
+        unmount = lambda: subprocess.run(['umount', str(view)], capture_output=True)
+        atexit.register(unmount)  # also when the process ends inside the `with`
+        try: yield view
+        finally: unmount(); atexit.unregister(unmount)
+
+def folder_state(
+    folder, # a folder
+)->dict:
+    "Relative path -> (size, modification time) of every file and folder under `folder`: what a read-only run must leave as it was."
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(Path(folder).rglob('*'))}

@@ -26,12 +26,12 @@ from .core import CLASS_NAMES, N_CLASSES, CHANNELS, HPA_STATS, InputError, Missi
 # %% auto #0
 __all__ = ['CLASS_INDEX', 'BAD_ID', 'CHANNEL_EXTS', 'MAX_SIDE', 'LAYOUTS', 'parse_target', 'read_csv_cells', 'read_id_csv',
            'read_labels', 'read_sample_submission', 'one_hot', 'SampleError', 'channel_path', 'open_channel',
-           'open_rgby', 'save_rgby', 'check_channel_files', 'folder_ids', 'rgby_composite', 'TensorRGBY',
-           'RGBYImageBlock', 'dihedral_views', 'RGBYReader', 'SourceReader', 'class_names', 'group_labels',
-           'stratified_split', 'stratified_folds', 'channel_stats', 'hpa_augment', 'split_table', 'labels_table',
-           'split_rows', 'train_labels', 'hpa_dls', 'normalize_stats', 'loader_kwargs', 'class_counts',
-           'labels_per_image', 'cooccurrence', 'plot_class_counts', 'plot_labels_per_image', 'plot_cooccurrence',
-           'channel_histograms', 'intensity_table', 'plot_channel_histograms']
+           'open_rgby', 'save_rgby', 'channel_files', 'file_signature', 'scan_channel_files', 'folder_ids',
+           'rgby_composite', 'TensorRGBY', 'RGBYImageBlock', 'dihedral_views', 'RGBYReader', 'SourceReader',
+           'class_names', 'group_labels', 'stratified_split', 'stratified_folds', 'channel_stats', 'hpa_augment',
+           'split_table', 'labels_table', 'split_rows', 'train_labels', 'hpa_dls', 'normalize_stats', 'loader_kwargs',
+           'class_counts', 'labels_per_image', 'cooccurrence', 'plot_class_counts', 'plot_labels_per_image',
+           'plot_cooccurrence', 'channel_histograms', 'intensity_table', 'plot_channel_histograms']
 
 # %% ../nbs/01_data.ipynb #e3a02c76
 CLASS_INDEX = re.compile(r'[0-9]+')  # one class index: ASCII digits only (`int()` would also take '1_0', '+1' or '٣')
@@ -193,20 +193,40 @@ def save_rgby(
         else: save_atomic(folder/f'{id}_{c}.jpg', lambda fn: Image.fromarray(_in_colour(plane, c)).save(fn, 'JPEG', quality=quality))
 
 # %% ../nbs/01_data.ipynb #923a8d79
-def check_channel_files(
+def channel_files(
+    folder, # folder holding the channel files
+    id:str, # sample Id
+)->list:
+    "(path, `os.stat` result or None if absent) of each channel file of `id`, in `CHANNELS` order, as `channel_path` finds it."
+    def stat(c):
+        stem = Path(folder)/f'{id}_{c}'
+        for p in (stem.with_name(f'{stem.name}.{e}') for e in CHANNEL_EXTS):
+            try: return p, p.stat()
+            except FileNotFoundError: pass
+        return stem.with_name(f'{stem.name}.png'), None
+    return [stat(c) for c in CHANNELS]
+
+def file_signature(
+    files:list, # from `channel_files`
+)->str:
+    "`name:bytes:mtime_ns` of each channel file (`name:missing` for an absent one), space-separated."
+    return ' '.join(f'{p.name}:{st.st_size}:{st.st_mtime_ns}' if st else f'{p.name}:missing' for p, st in files)
+
+def scan_channel_files(
     folder, # folder holding the channel files
     ids, # sample Ids
     skip:bool=False, # return the bad samples instead of raising
-)->list:
-    "A `SampleError` per sample whose channel file is missing or empty; raises for the first unless `skip`."
+)->tuple:
+    "(`file_signature` of each of `ids`, a `SampleError` per sample with a missing or empty file); raises for the first unless `skip`."
     if not Path(folder).is_dir(): raise MissingFileError(f"{folder}: no such image folder")
-    bad = []
+    sigs, bad = [], []
     for id in ids:
-        fns = [channel_path(folder, id, c) for c in CHANNELS]
-        fn = next((p for p in fns if not p.is_file() or p.stat().st_size == 0), None)
-        if fn: bad.append(SampleError(id, fn, 'missing' if not fn.is_file() else 'empty'))
+        files = channel_files(folder, id)
+        sigs.append(file_signature(files))
+        p, st = next(((p, st) for p, st in files if st is None or st.st_size == 0), (None, None))
+        if p: bad.append(SampleError(id, p, 'missing' if st is None else 'empty'))
     if bad and not skip: raise InputError(f"{bad[0]} ({len(bad)} of {len(ids)} samples have a missing or empty channel file)")
-    return bad
+    return sigs, bad
 
 # %% ../nbs/01_data.ipynb #8fcff5f8
 def folder_ids(

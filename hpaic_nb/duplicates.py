@@ -6,10 +6,10 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/duplicates.html.md"""
 
 # %% auto #0
 __all__ = ['HASH_CHANNEL', 'CONFIRM_CHANNEL', 'HASH_SIDE', 'BLANK_STD', 'HASH_DRAFT', 'SEARCH_TILE', 'MAX_DISTANCE',
-           'CONFIRM_DISTANCE', 'HASH_COLS', 'CONFIRM_COLS', 'SPLITS', 'PAIR_COLS', 'MATCH_COLS', 'phash64',
-           'dihedral_phash', 'hash_distance', 'sample_hash', 'near_pairs', 'read_hash_cache', 'write_hash_cache',
-           'plan_hashes', 'hash_split', 'hash_array', 'confirm_distances', 'duplicate_pairs', 'duplicate_groups',
-           'labelled_matches', 'read_pairs', 'data_splits', 'default_hash_dir', 'hash_splits', 'find_duplicates',
+           'CONFIRM_DISTANCE', 'HASH_COLS', 'CONFIRM_COLS', 'HASHES_FILE', 'SPLITS', 'PAIR_COLS', 'MATCH_COLS',
+           'phash64', 'dihedral_phash', 'hash_distance', 'sample_hash', 'near_pairs', 'read_hash_cache',
+           'write_hash_cache', 'plan_hashes', 'hash_split', 'hash_array', 'confirm_distances', 'duplicate_pairs',
+           'duplicate_groups', 'labelled_matches', 'read_pairs', 'data_splits', 'hash_splits', 'find_duplicates',
            'matches_path', 'dups_summary', 'dups_cli']
 
 # %% ../nbs/05_duplicates.ipynb #7399b03a
@@ -24,10 +24,9 @@ from scipy.sparse.csgraph import connected_components
 from fastcore.parallel import ProcessPoolExecutor, defaults
 from fastcore.meta import delegates
 from fastcore.script import call_parse
-from fastprogress import progress_bar
-from .core import InputError, MissingFileError, RunExistsError, cli_errors, remove_partials, save_atomic
-from .data import read_csv_cells, check_channel_files, dihedral_views, open_channel, read_labels, read_sample_submission
-from .cache import source_signature
+from .core import (InputError, MissingFileError, RunExistsError, cli_errors, folder_cache, remove_partials, save_atomic,
+                           timed, tracked)
+from .data import read_csv_cells, dihedral_views, open_channel, read_labels, read_sample_submission, scan_channel_files
 
 # %% ../nbs/05_duplicates.ipynb #3cbd411f
 HASH_CHANNEL = 'blue'  # the nucleus (DAPI) stain: bright in every field; searched
@@ -128,13 +127,13 @@ def _hash_hex(folder, id:str)->list:
     return _hex(sample_hash(folder, id)) + _hex(sample_hash(folder, id, CONFIRM_CHANNEL))
 
 # %% ../nbs/05_duplicates.ipynb #219a5aef
+HASHES_FILE = 'hashes.csv'  # the hash cache of an image folder, in its entry of the cache root (`core.folder_cache`)
 def read_hash_cache(fn)->pd.DataFrame|None:
-    "The hash table cached in `fn` (`Id,source,h0..h7,c0..c7`, strings), or None if there is none (or one of an earlier version)."
+    "The hash table cached in `fn` (`Id,files,h0..h7,c0..c7`, strings), or None if there is none."
     fn = Path(fn)
     if not fn.is_file(): return None
     df = read_csv_cells(fn)
-    if list(df.columns) == ['Id', 'source', *HASH_COLS]: return None  # blue only, from an earlier version: hashed again
-    if list(df.columns) != ['Id', 'source', *HASH_COLS, *CONFIRM_COLS]:
+    if list(df.columns) != ['Id', 'files', *HASH_COLS, *CONFIRM_COLS]:
         raise InputError(f"{fn}: not a hash cache written by hpaic_nb (columns {list(df.columns)}); remove it or pass another cache folder")
     return df
 
@@ -146,37 +145,39 @@ def write_hash_cache(fn, tbl:pd.DataFrame):
 def plan_hashes(
     folder, # folder holding the channel files
     ids, # sample Ids
-    cache=None, # the split's hash cache file (None: none)
+    cache=None, # the folder's hash cache file (None: none)
+    files=None, # the `file_signature`s of `ids`, if already scanned (`scan_channel_files`)
 )->tuple:
-    "(hash table of `ids` with the cached hashes of unchanged sources, NaN where to hash; rows in the cache)."
+    "(hash table of `ids` with the cached hashes of unchanged files, NaN where to hash; rows in the cache)."
     tbl = pd.DataFrame({'Id': pd.Series(list(ids), dtype=str)})
-    tbl['source'] = [source_signature(folder, i) for i in tbl.Id]
+    tbl['files'] = list(files) if files is not None else scan_channel_files(folder, tbl.Id)[0]
     old = read_hash_cache(cache) if cache else None
     if old is None: return tbl.assign(**dict.fromkeys(HASH_COLS + CONFIRM_COLS, np.nan)), 0
-    return tbl.merge(old.drop_duplicates('Id'), on=['Id', 'source'], how='left'), len(old)
+    return tbl.merge(old.drop_duplicates('Id'), on=['Id', 'files'], how='left'), len(old)
 
 def _save_hashes(cache, tbl:pd.DataFrame, hexes:np.ndarray):
     "Write the rows of `tbl` hashed so far (their hashes in `hexes`) to `cache`."
     done = ~pd.isna(hexes[:, 0])
-    write_hash_cache(cache, tbl[['Id', 'source']][done].assign(**dict(zip(HASH_COLS + CONFIRM_COLS, hexes[done].T))))
+    write_hash_cache(cache, tbl[['Id', 'files']][done].assign(**dict(zip(HASH_COLS + CONFIRM_COLS, hexes[done].T))))
 
 # %% ../nbs/05_duplicates.ipynb #e931898c
 def hash_split(
     folder, # folder holding the channel files
     ids, # sample Ids
-    cache=None, # the split's hash cache file (None: no cache)
+    cache=None, # the folder's hash cache file (None: no cache)
     n_workers:int=defaults.cpus, # hashing processes (0: in this process)
     flush_every:float=30., # seconds between saves of the cache (what an interrupted run keeps)
-    progress:bool=True, # show a progress bar
+    progress:bool=True, # show a progress bar (in a log, a line: `core.tracked`)
+    files=None, # the `file_signature`s of `ids`, if already scanned
 )->pd.DataFrame:
-    "Hash table of `ids`: `Id`, `source`, `h0..h7` and `c0..c7` (hex, empty if blank); cached rows reused, the cache brought up to date."
-    tbl, n_cached = plan_hashes(folder, ids, cache)
+    "Hash table of `ids`: `Id`, `files`, `h0..h7` and `c0..c7` (hex, empty if blank); cached rows reused, the cache brought up to date."
+    tbl, n_cached = plan_hashes(folder, ids, cache, files)
     todo, hexes, saved = np.flatnonzero(tbl.h0.isna().values), tbl[HASH_COLS + CONFIRM_COLS].to_numpy(object), time.monotonic()
     if len(todo) or (cache and n_cached != len(tbl)):
         with ProcessPoolExecutor(n_workers) as ex:
             try:
                 hashed = zip(todo, ex.map(partial(_hash_hex, folder), tbl.Id.to_numpy()[todo], chunksize=8))
-                for i, hx in (progress_bar(hashed, total=len(todo), leave=False) if progress else hashed):
+                for i, hx in (tracked(hashed, len(todo), f'hashes of {Path(folder).name}') if progress else hashed):
                     hexes[i] = hx
                     if cache and time.monotonic() - saved > flush_every: _save_hashes(cache, tbl, hexes); saved = time.monotonic()
             finally:
@@ -277,35 +278,30 @@ def data_splits(
     data, # data folder in the Kaggle layout: `train.csv` and `train/`; `sample_submission.csv` and `test/` if there
     external=None, # folder of external images in the HPAv18 layout (`{Id}_{channel}.jpg`)
     external_csv=None, # their labels file (`Id,Target`, e.g. HPAv18RBGY_wodpl.csv)
+    test:bool=True, # include the test images (when there is a `sample_submission.csv`)
 )->dict:
-    "split name -> (image folder, table of its `Id` and `Target`, '' for test), every image's files checked."
+    "split name -> (image folder, its labels table, '' Targets for test, with the `files` signatures); every image's files checked once."
     data = Path(data)
     if not data.is_dir(): raise MissingFileError(f"{data}: no such data folder")
     if external and not external_csv: raise InputError(f"external {external} (--external) needs its labels file: pass external_csv (--external-csv)")
     if external_csv and not external: raise InputError(f"external_csv {external_csv} (--external-csv) needs its image folder: pass external (--external)")
-    splits = {'train': (data/'train', read_labels(data/'train.csv')[['Id', 'Target']])}
-    if (data/'sample_submission.csv').is_file(): splits['test'] = (data/'test', read_sample_submission(data/'sample_submission.csv')[['Id']].assign(Target=''))
-    if external: splits['external'] = (Path(external), read_labels(external_csv)[['Id', 'Target']])
-    for folder, tbl in splits.values(): check_channel_files(folder, tbl.Id)
-    return splits
+    splits = {'train': (data/'train', read_labels(data/'train.csv'))}
+    if test and (data/'sample_submission.csv').is_file(): splits['test'] = (data/'test', read_sample_submission(data/'sample_submission.csv')[['Id']].assign(Target=''))
+    if external: splits['external'] = (Path(external), read_labels(external_csv))
+    def scanned(folder, tbl):
+        with timed(f'files of {folder.name} checked', len(tbl)): return tbl.assign(files=scan_channel_files(folder, tbl.Id)[0])
+    return {s: (folder, scanned(folder, tbl)) for s, (folder, tbl) in splits.items()}
 
 # %% ../nbs/05_duplicates.ipynb #46126891
-def default_hash_dir(
-    data, # data folder
-)->Path:
-    "The default folder of the hash caches of `data`: `data/cache/hashes`."
-    return Path(data)/'cache'/'hashes'
-
 def hash_splits(
     splits:dict, # from `data_splits`
-    cache_dir=None, # folder of the caches, one `{split}.csv` each (None: no cache)
+    cache_dir=None, # the cache root (default: `core.cache_root()`): each folder's hashes in its entry, `hashes.csv`
     n_workers:int=defaults.cpus, # hashing processes (0: in this process)
     progress:bool=True, # show progress bars
 )->dict:
-    "split name -> hash table (`hash_split`) of its images, cached in `cache_dir/{split}.csv`."
-    if cache_dir: Path(cache_dir).mkdir(parents=True, exist_ok=True); remove_partials(cache_dir)
-    return {s: hash_split(folder, tbl.Id, cache_dir and Path(cache_dir)/f'{s}.csv', n_workers, progress=progress)
-            for s, (folder, tbl) in splits.items()}
+    "split name -> hash table (`hash_split`) of its images, cached in the image folder's entry of the cache root."
+    def cache(folder): d = folder_cache(folder, cache_dir); remove_partials(d); return d/HASHES_FILE
+    return {s: hash_split(folder, tbl.Id, cache(folder), n_workers, progress=progress, files=tbl.files) for s, (folder, tbl) in splits.items()}
 
 # %% ../nbs/05_duplicates.ipynb #4115382c
 def find_duplicates(
@@ -314,15 +310,16 @@ def find_duplicates(
     external_csv:str|None=None, # their labels file (`Id,Target`, e.g. HPAv18RBGY_wodpl.csv)
     max_distance:int=MAX_DISTANCE, # the largest blue hash distance of a pair
     confirm_distance:int=CONFIRM_DISTANCE, # the largest yellow distance that confirms it (64: no confirmation)
-    cache_dir:str|None=None, # folder of the hash caches (default: `default_hash_dir(data)`)
+    cache_dir:str|None=None, # the cache root of the hashes (default: $HPAIC_CACHE, else ~/.cache/hpaic_nb)
     n_workers:int=defaults.cpus, # hashing processes (0: in this process); also the search's threads
     progress:bool=True, # show progress bars
     with_hashes:bool=False, # also return the splits (`data_splits`) and their hash tables (`hash_splits`)
+    splits:dict|None=None, # `data_splits(data, external, external_csv)`, if the caller has read them already
 ):
     "The duplicate pairs (`duplicate_pairs`) among the train, test and external images of `data` (and, `with_hashes`, its splits and hash tables)."
     _check_distance(max_distance); _check_distance(confirm_distance, 'confirm_distance')
-    splits = data_splits(data, external, external_csv)
-    tables = hash_splits(splits, cache_dir or default_hash_dir(data), n_workers, progress)
+    splits = splits or data_splits(data, external, external_csv)
+    tables = hash_splits(splits, cache_dir, n_workers, progress)
     pairs = duplicate_pairs(tables, max_distance, confirm_distance, max(1, n_workers))
     return (pairs, splits, tables) if with_hashes else pairs
 
@@ -356,7 +353,7 @@ def dups_summary(
 @delegates(find_duplicates, but=['progress', 'with_hashes'])
 def dups_cli(
     data:str, # data folder in the Kaggle layout: `train.csv` and `train/`; `sample_submission.csv` and `test/` if there
-    dest:str=None, # the pairs csv (default: DATA/dups.csv); the test matches go beside it, `.csv` -> `.test_matches.csv`
+    dest:str='dups.csv', # the pairs csv; the test matches go beside it, `.csv` -> `.test_matches.csv`
     overwrite:bool=False, # replace existing output files
     debug:bool=False, # show the traceback of an error instead of one line
     **kwargs, # every other argument of `find_duplicates`, by name: --external, --external-csv, --max-distance, ...
@@ -364,7 +361,7 @@ def dups_cli(
     "Find near-duplicate images (perceptual hashes of the nucleus channel, confirmed by the ER channel) among train, test and external images."
     with cli_errors(dups_cli, debug):
         if kwargs.get('n_workers', 0) < 0: raise InputError(f"--n-workers {kwargs['n_workers']}: must be 0 (no worker processes) or more")
-        dest = Path(dest or Path(data)/'dups.csv')
+        dest = Path(dest)
         there = [p for p in (dest, matches_path(dest)) if p.exists()]
         if there and not overwrite: raise RunExistsError(f"{there[0]} exists: pass overwrite=True (--overwrite) to replace it, or another --dest")
         pairs, splits, tables = find_duplicates(data, with_hashes=True, **kwargs)

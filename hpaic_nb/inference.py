@@ -16,8 +16,9 @@ from fastcore.parallel import parallel
 from fastcore.script import call_parse
 from fastai.callback.core import Callback
 from fastai.learner import Learner
-from .core import CLASS_NAMES, InputError, MissingFileError, RunExistsError, cli_errors, save_atomic
-from .data import SampleError, check_channel_files, dihedral_views, folder_ids, one_hot, open_rgby, parse_target, read_labels, read_sample_submission
+from .core import CLASS_NAMES, InputError, MissingFileError, RunExistsError, cli_errors, save_atomic, timed
+from .data import (SampleError, dihedral_views, folder_ids, one_hot, open_rgby, parse_target, read_labels, read_sample_submission,
+                           scan_channel_files)
 from .metrics import STRATEGIES, decide, f1_scores
 from .learner import load_model_files, model_members
 
@@ -123,7 +124,7 @@ def predict_ids(
     if not Path(folder).is_dir(): raise MissingFileError(f"{folder}: no such image folder")
     if ids is None: ids = list(read_sample_submission(sample_submission).Id) if sample_submission else folder_ids(folder)
     if not len(ids): raise InputError(f"{folder}: no images to predict (no *_green.* files)")
-    bad = check_channel_files(folder, ids, skip=skip_bad)
+    bad = scan_channel_files(folder, ids, skip=skip_bad)[1]
     if skip_bad:
         missing = {e.id for e in bad}
         unchecked = [i for i in ids if i not in missing]
@@ -156,7 +157,8 @@ def predict(
     matches = read_matches(use_matches) if use_matches else None
     ids, bad = predict_ids(folder, ids, sample_submission, skip_bad)
     if not ids: raise InputError(f"{folder}: none of the {len(bad)} samples to predict is readable (see the first: {bad[0][1]})")
-    probs = np.mean([predict_probs(Learner.from_model_files(m, folder, ids[0], bs, num_workers), ids, tta) for m in members], 0)
+    with timed(f"predict {Path(folder).name} ({len(members)} model{'s' if len(members) > 1 else ''}{', TTA' if tta else ''})", len(ids)):
+        probs = np.mean([predict_probs(Learner.from_model_files(m, folder, ids[0], bs, num_workers), ids, tta) for m in members], 0)
     res = pd.DataFrame(probs, index=pd.Index(ids, name='Id'), columns=list(CLASS_NAMES))
     res['Predicted'] = label_lists(decide(probs, cfg, thresholds, allow_empty))
     if matches is not None: res['Predicted'] = copy_matches(res.Predicted, matches)

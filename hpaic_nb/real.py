@@ -6,9 +6,11 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/real.html.md"""
 
 # %% auto #0
 __all__ = ['field_morphology', 'probe_features', 'cv_predictions', 'trivial_predictions', 'present_f1', 'bootstrap_scores',
-           'transfer_table', 'per_class_table', 'seeded_model', 'transfer_preds']
+           'transfer_table', 'per_class_table', 'seeded_model', 'transfer_preds', 'subset_data', 'finetune_predictions']
 
 # %% ../nbs/18_real.ipynb #13c5e45c
+import tempfile, warnings
+from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch import nn
 from fastai.learner import Learner
@@ -19,6 +21,8 @@ from .metrics import predict_labels
 from .learner import PRETRAINED_DIR
 from .baselines import fit_features_model, kfold_rows
 from .features import features_matrix, segment
+from .training import train
+from .inference import predict
 
 # %% ../nbs/18_real.ipynb #c9562092
 def field_morphology(
@@ -159,3 +163,37 @@ def transfer_preds(
         random_probes.append(probe_features(learn, ids))
     feats[f"{learn.config['arch']}, random init"] = random_probes
     return {**{k: cv_predictions(X, y) for k, X in feats.items()}, **trivial_predictions(y, repetitions)}
+
+# %% ../nbs/18_real.ipynb #9c25f587
+def subset_data(
+    folder, # the images folder of a labelled set
+    rows:pd.DataFrame, # the rows of its labels table to train on (`Id`, `Target`)
+    dest, # the new data folder (created)
+)->Path:
+    "A data folder in the Kaggle layout holding only `rows`: its `train.csv`, and `train/` linked to `folder`."
+    dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
+    rows[['Id', 'Target']].to_csv(dest/'train.csv', index=False)
+    if not (dest/'train').exists(): (dest/'train').symlink_to(Path(folder).resolve(), target_is_directory=True)
+    return dest
+
+def finetune_predictions(
+    folder, # images folder of the labelled fields
+    labels:pd.DataFrame, # their labels table (`read_labels`)
+    settings:dict, # `train`'s settings of the start (arch, pretrained, epochs, size, ...)
+    repetitions:int=2, # cross-validation repetitions
+    n_splits:int=5, # folds per repetition
+    seed:int=0, # seed of the first repetition's folds (as `cv_predictions`)
+    work=None, # folder for the training folders and runs (default: a temporary one)
+)->np.ndarray:
+    "`(repetitions, n, 28)` decisions: every image decided by a model fine-tuned (`train`) on the other folds only."
+    y, work = one_hot(labels.labels), Path(work or tempfile.mkdtemp())
+    pred = np.zeros((repetitions, *y.shape), bool)
+    for r in range(repetitions):
+        for k, fold in enumerate(kfold_rows(y, n_splits, seed + r)):
+            data = subset_data(folder, labels.drop(index=labels.index[fold]), work/f'rep{r}_fold{k}')
+            with warnings.catch_warnings():  # a model on 32 images warns that it barely learned: the table says how much
+                warnings.simplefilter('ignore')
+                train(data, data/'run', overwrite=True, holdout_pct=0, dups='none', seed=seed + r, **settings)
+            res = predict(data/'run', folder, ids=list(labels.Id.iloc[fold]))
+            pred[r, fold] = one_hot(res.Predicted.tolist()) > 0
+    return pred

@@ -21,16 +21,16 @@ from fastai.callback.schedule import fit_one_cycle  # patches `Learner.fit_one_c
 from fastai.learner import Learner
 from fastai.torch_core import distrib_barrier, set_seed
 from .core import CLASS_NAMES, InputError, MissingFileError, RunExistsError, remove_partials, save_atomic
-from .data import (RGBYReader, SourceReader, channel_path, check_channel_files, hpa_dls, loader_kwargs, normalize_stats,
-                           read_labels, split_rows, split_table, train_labels)
+from .data import (RGBYReader, SourceReader, channel_path, hpa_dls, loader_kwargs, normalize_stats, split_rows, split_table,
+                           train_labels)
 from .cache import cached_dls
-from .duplicates import duplicate_groups, find_duplicates, read_pairs
+from .duplicates import data_splits, duplicate_groups, find_duplicates, read_pairs
 from .distributed import distributed, is_rank0, join_processes, main_process_value, num_processes, rank0_first
 from .models import CNN_WIDTHS, build_model, check_arch, check_input_size
 from .metrics import STRATEGIES, baseline_scores, crossfit_f1, decide, f1_scores, f1_table, fit_strategies, strategy_thresholds
 from .losses import LOSSES, oversample_weights
 from .learner import WEIGHTS, OLD_WEIGHTS, evaluate, gpu_speedups, hpa_learner, init_config, init_weights, read_config, resolve_init, save_model_files
-from .callbacks import ResumableCheckpoint, ResumableCSVLogger, find_lr
+from .callbacks import FrozenBody, ResumableCheckpoint, ResumableCSVLogger, find_lr
 
 # %% ../nbs/12_training.ipynb #1274d9d1
 SAMPLERS, CHECKPOINT_MONITORS = ('shuffle', 'oversample'), ('valid_loss', 'f1_macro_cv', 'last')
@@ -53,10 +53,12 @@ class TrainSettings:
     pretrained:bool=False # torchvision or timm ImageNet weights (a download)
     weights:str|None=None # or a local ImageNet `state_dict` file
     init:str='auto' # start from this model folder (same arch); 'auto': the packaged pretrained `arch` if any; 'none'
+    freeze_epochs:int|None=None # with ImageNet weights: first epochs training the head alone, the body frozen (default 1, as `fine_tune`)
+    lr_mult:float=100 # with ImageNet weights: the body learns at `lr / lr_mult`, the head at `lr` (as `fine_tune`)
     num_workers:int|None=None # loader processes (default: fastai's)
     threads:int|None=None # torch's CPU threads (default: torch's, one per core); results depend on it
     cache:bool=True # read images through the preprocessing cache (the cache notebook), built on first use
-    cache_dir:str|None=None # where the cache lives (default: `data/cache/train_<size>`)
+    cache_dir:str|None=None # the cache root of images and hashes (default: $HPAIC_CACHE, else ~/.cache/hpaic_nb)
     thresholds:str='f1' # how labels are decided: 'f1' (per class, fitted on validation), 'prevalence' or 'global' (`STRATEGIES`)
     dups:str='auto' # duplicates kept on one side of every split: 'auto' (found by perceptual hashes), a `hpaic-dups` csv, 'none'
     external:str|None=None # folder of extra training images (HPAv18 layout `{Id}_{channel}.jpg`), never validated or scored
@@ -73,6 +75,8 @@ class TrainSettings:
                  'stats': (self.stats in ('data', 'hpa') or not isinstance(self.stats, str), "'data', 'hpa' or (means, stds)"),
                  'pretrained': (not self.imagenet or self.arch not in CNN_WIDTHS, f"unset: '{self.arch}' has no ImageNet weights"),
                  'weights': (self.weights is None or Path(self.weights).is_file(), 'an existing ImageNet state_dict file'),
+                 'freeze_epochs': (self.freeze_epochs is None or 0 <= self.freeze_epochs < self.epochs and (self.imagenet or not self.freeze_epochs),
+                                   f'in 0..{self.epochs - 1} (below --epochs), and 0 without ImageNet weights'), 'lr_mult': (self.lr_mult >= 1, 'at least 1'),
                  'num_workers': (self.num_workers is None or self.num_workers >= 0, '0 or more'), 'threads': (self.threads is None or self.threads >= 1, 'at least 1'),
                  'thresholds': (self.thresholds in STRATEGIES, f"one of {', '.join(STRATEGIES)}"), 'folds': (self.folds is None or self.folds >= 2, 'at least 2')}
         bad = next((k for k, (ok, _) in rules.items() if not ok), None)
@@ -81,6 +85,8 @@ class TrainSettings:
 
     @property
     def imagenet(self)->bool: return bool(self.pretrained or self.weights)  # ImageNet weights asked for
+    @property
+    def head_epochs(self)->int: return int(self.imagenet) if self.freeze_epochs is None else self.freeze_epochs  # `freeze_epochs`, resolved
     def result_args(self)->dict:
         "The settings a run's result depends on (not how fast it reads), as recorded in `run.json` and `config.json` (paths as text)."
         return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items() if k not in ('num_workers', 'cache', 'cache_dir')}
@@ -121,7 +127,7 @@ def native_size(
 # %% ../nbs/12_training.ipynb #163c249c
 def train_dls(
     data, # data folder in the Kaggle layout (train.csv + train/)
-    df:pd.DataFrame, # the run's labels table (`run_table`)
+    df:pd.DataFrame, # the run's labels table (`run_table`: its files checked, their signatures in `files`)
     size:int, # image size
     s:TrainSettings, # the run's settings: `bs`, `seed`, `stats`, `sampler`, `num_workers`, `cache`, `cache_dir`, `external`
 ):
@@ -133,20 +139,15 @@ def train_dls(
     kw = dict(df=df, seed=s.seed, stats=s.stats, wgts=wgts, **loader_kwargs(s.num_workers))
     if s.cache: return rank0_first(lambda: cached_dls(data, size, s.bs, s.cache_dir, external=s.external, **kw))
     folders = {'train': Path(data)/'train', 'external': s.external}
-    sources = df.source if 'source' in df else pd.Series('train', index=df.index)
-    for src, ids in df.Id.groupby(sources.values): check_channel_files(folders[src], ids)  # with the cache, its build checks them
     return hpa_dls(data, size, s.bs, reader=SourceReader({k: RGBYReader(f, size) for k, f in folders.items() if f}), **kw)
 
 # %% ../nbs/12_training.ipynb #3864fd9c
 def external_table(
-    external, # folder of the external images (`{Id}_{channel}.jpg` or `.png`)
-    external_csv, # their labels, `Id,Target` (e.g. HPAv18RBGY_wodpl.csv)
+    ext:pd.DataFrame, # the external images' labels (`data_splits`' 'external' table)
     train_ids, # the Ids of the data set's own labels, which the external ones must not repeat
+    external_csv='the external labels', # where `ext` was read, for the message
 )->pd.DataFrame:
     "The external images' labels as rows that only ever train: not validation, not held out, `source` 'external'."
-    if not external_csv: raise InputError(f"external {external} (--external) needs its labels file: pass external_csv (--external-csv)")
-    if not Path(external).is_dir(): raise MissingFileError(f"{external}: no such external image folder")
-    ext = read_labels(external_csv)
     clash = ext.Id[ext.Id.isin(train_ids)]
     if len(clash): raise InputError(f"{external_csv}: external Id {clash.iloc[0]!r} is also an Id of train.csv; the two sets must not share Ids")
     return ext.assign(is_valid=False, is_holdout=False, source='external')
@@ -167,26 +168,28 @@ def add_external(
 # %% ../nbs/12_training.ipynb #1231614c
 def run_pairs(
     data, # data folder in the Kaggle layout
-    dups='auto', # 'auto': found by hashing `data`'s images (and the external ones); a `hpaic-dups` csv; or 'none'
-    external=None, external_csv=None, # external image folder and its labels, as in `train`
+    splits:dict, # its images, read and checked (`data_splits`)
+    dups='auto', # 'auto': found by hashing the images of `splits`; a `hpaic-dups` csv; or 'none'
+    cache_dir=None, # the cache root of the hashes (default: `core.cache_root()`)
 )->pd.DataFrame|None:
     "The duplicate pairs (`PAIR_COLS`) a run keeps together, or None for `dups='none'`."
     if dups in (None, 'none'):
-        if external: raise InputError("dups 'none' (--dups) with external images: their duplicates of train and test images could not be dropped")
+        if 'external' in splits: raise InputError("dups 'none' (--dups) with external images: their duplicates of train and test images could not be dropped")
         return None
-    return find_duplicates(data, external, external_csv) if dups == 'auto' else read_pairs(dups)
+    return find_duplicates(data, cache_dir=cache_dir, splits=splits) if dups == 'auto' else read_pairs(dups)
 
 def run_table(
     data, # data folder in the Kaggle layout
     out:Path, # the run's folder
-    s:TrainSettings, # the run's settings: the split's, `dups`, `external`, `external_csv`, `bs`
+    s:TrainSettings, # the run's settings: the split's, `dups`, `external`, `external_csv`, `bs`, `cache_dir`
     resume:bool=False, overwrite:bool=False, # as in `train`
 )->pd.DataFrame:
     "Check that `out` may take the run; return `data`'s labels split with duplicates kept together, plus the external rows."
     check_out(Path(out), resume, overwrite)
-    labels = read_labels(Path(data)/'train.csv')
-    ext = external_table(s.external, s.external_csv, labels.Id) if s.external else None
-    pairs = rank0_first(lambda: run_pairs(data, s.dups, s.external, s.external_csv))  # rank 0 hashes first, the others read its cache
+    splits = data_splits(data, s.external, s.external_csv, test=s.dups == 'auto')  # every label file read, every file checked, once
+    labels = splits['train'][1]
+    ext = external_table(splits['external'][1], labels.Id, s.external_csv) if s.external else None
+    pairs = rank0_first(lambda: run_pairs(data, splits, s.dups, s.cache_dir))  # rank 0 hashes first, the others read its cache
     groups = np.arange(len(labels)) if pairs is None else duplicate_groups(labels.Id, pairs)  # one row alone: a plain split
     df = split_table(labels, s.valid_pct, s.seed, s.holdout_pct, groups, s.folds, s.fold, where=Path(data)/'train.csv').assign(source='train', group=groups)
     if ext is not None: df = add_external(df, ext, pairs)
@@ -224,9 +227,10 @@ def run_model(
 def fit_run(
     learn:Learner, # from `run_model`
     df:pd.DataFrame, # the run's labels table
-    epochs:int, lr:float, select:str, # as in `train`
+    epochs:int, lr:float|slice, select:str, # as in `train`; `slice(body's, head's)`: discriminative learning rates
     resume:bool, # continue from `progress.json` when there is one
     cbs=None, # extra fastai callbacks
+    freeze_epochs:int=0, # first epochs training the head alone (`FrozenBody`)
 )->tuple:
     "Fit (resuming if asked), keep the `select` checkpoint: (its epoch, validation (probs, truth), held-out ones or None)."
     out = learn.path
@@ -235,7 +239,7 @@ def fit_run(
     ckpt = ResumableCheckpoint(select, progress)
     logger = [ResumableCSVLogger(resume_after=progress and progress['epoch'])] if is_rank0() else []
     with distributed(learn):  # data-parallel when launched in several processes
-        learn.fit_one_cycle(epochs, lr, start_epoch=progress['epoch'] + 1 if progress else 0, cbs=[*logger, ckpt, *(cbs or [])])
+        learn.fit_one_cycle(epochs, lr, start_epoch=progress['epoch'] + 1 if progress else 0, cbs=[*logger, ckpt, *([FrozenBody(freeze_epochs)] if freeze_epochs else []), *(cbs or [])])
         held = evaluate(learn, learn.dls.test_dl(df[df.is_holdout], with_labels=True)) if df.is_holdout.any() else None
         return ckpt.best_epoch, evaluate(learn), held
 
@@ -334,8 +338,8 @@ def train(
     learn = run_model(dls, df, out, s, init)
     lr = main_process_value(lambda: find_lr(learn)) if s.lr_find else s.lr
     start = time.time()
-    best_epoch, valid, held = fit_run(learn, df, s.epochs, lr, s.select, resume, cbs)
-    record = {**args, 'lr': lr, 'pretrained': s.imagenet, 'init': str(init) if init else 'none',  # as resolved
+    best_epoch, valid, held = fit_run(learn, df, s.epochs, slice(lr / s.lr_mult, lr) if s.imagenet else lr, s.select, resume, cbs, s.head_epochs)
+    record = {**args, 'lr': lr, 'pretrained': s.imagenet, 'init': str(init) if init else 'none', 'freeze_epochs': s.head_epochs,  # as resolved
               'fold': s.fold if s.folds else None, 'seconds': round(time.time() - start, 1), 'processes': num_processes(), 'threads': torch.get_num_threads()}
     return finish_run(learn, df, valid, held, dict(arch=s.arch, size=size, selected_epoch=best_epoch, train=record), s.thresholds)
 train.__delwrap__ = TrainSettings  # where fastcore's `docments` (and `hpaic-train --help`) find the settings' comments: the generated `__init__` has no source

@@ -34,6 +34,7 @@ class Tee(io.StringIO):
     def write(self, s):
         sys.__stdout__.write(s); sys.__stdout__.flush()
         return super().write(s)
+    def isatty(self): return sys.__stdout__.isatty()  # bars in a terminal, lines in a log (`hpaic_nb.core.show_bars`)
 IPython.utils.capture.StringIO = Tee  # the buffers of the shell's `capture_output`: kept in the notebook and shown live
 
 def announce(name:str, n:int):
