@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd, torch
 from fastai.callback.core import Callback
 from fastai.torch_core import set_seed
-from hpaic_nb.data import SourceReader, hpa_dls, labels_table, one_hot, read_labels
+from hpaic_nb.files import one_hot, read_labels
+from hpaic_nb.data import SourceReader, hpa_dls, labels_table
 from hpaic_nb.cache import build_cache, CacheReader, image_cache_dir
 from hpaic_nb.metrics import crossfit_f1, f1_scores, fit_thresholds
 from hpaic_nb.losses import oversample_weights

@@ -19,7 +19,7 @@ import argparse, os, platform, tempfile, time
 from pathlib import Path
 import numpy as np
 from PIL import Image
-from hpaic_nb.data import save_rgby
+from hpaic_nb.files import save_rgby
 from hpaic_nb.duplicates import CONFIRM_CHANNEL, HASH_CHANNEL, MAX_DISTANCE, dihedral_phash, near_pairs, sample_hash
 from hpaic_nb.synthetic import image_seed, render_sample, sample_label_sets
 

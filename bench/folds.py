@@ -14,7 +14,7 @@ import argparse, os, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
 from hpaic_nb.analysis import comparison_table
-from hpaic_nb.data import one_hot, read_labels
+from hpaic_nb.files import one_hot, read_labels
 from hpaic_nb.learner import read_config
 from hpaic_nb.metrics import baseline_scores
 from hpaic_nb.synthetic import generate_dataset

@@ -16,7 +16,7 @@ Beside them, the cached loader's own rate: `hpa_dls` reading a preprocessing cac
 Goals on one H100: ResNet18 at 512 px trains at >= 2,000 images/s, predicts at >= 5,000, and the loader keeps up.
 Writes bench/results/gpu.json and prints a markdown table (the card's name above it).
 """
-import argparse, json, os, platform, sys, tempfile, time
+import argparse, json, os, platform, tempfile, time
 from pathlib import Path
 import torch
 from torch import nn
@@ -83,7 +83,7 @@ def bench_arch(arch:str, compiled:bool, a, dev)->dict:
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
     t = train_steps(m, opt, x, y, a.steps, dev)
     peak = torch.cuda.max_memory_allocated(dev) / 2**30 if dev.type == 'cuda' else float('nan')
-    m.eval(); del opt, x, y
+    m.eval(); opt = x = y = None  # the training state freed before prediction's batch is fitted
     pbs = fitted(lambda b: predict_steps(m, batch(b, a.size, dev)[0], 1, dev), a.max_bs * 4, dev)
     x = batch(pbs, a.size, dev)[0]
     predict_steps(m, x, a.warmup, dev)

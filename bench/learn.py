@@ -16,7 +16,7 @@ import argparse, os, subprocess, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd
 from sklearn.metrics import f1_score
-from hpaic_nb.data import one_hot, read_labels
+from hpaic_nb.files import one_hot, read_labels
 from hpaic_nb.inference import read_submission, score_submission
 from hpaic_nb.learner import read_config
 from hpaic_nb.metrics import baseline_scores

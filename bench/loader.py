@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from hpaic_nb.cache import CacheReader, build_cache, image_cache_dir, write_index, IMAGES_FILE
 from hpaic_nb.data import loader_kwargs
-from hpaic_nb.data import RGBYReader, hpa_dls, labels_table, save_rgby
+from hpaic_nb.files import save_rgby
+from hpaic_nb.data import RGBYReader, hpa_dls, labels_table
 from hpaic_nb.models import build_model
 
 def standin_data(dest:Path, n:int, size=512, seed=0)->Path:

@@ -21,7 +21,7 @@ import argparse, json, sys, time
 from pathlib import Path
 import torch
 from hpaic_nb.core import real_fields_dir
-from hpaic_nb.data import one_hot, read_labels
+from hpaic_nb.files import one_hot, read_labels
 from hpaic_nb.learner import PRETRAINED_DIR
 from hpaic_nb.real import bootstrap_scores, per_class_table, transfer_preds, transfer_table
 

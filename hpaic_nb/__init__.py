@@ -1,3 +1,9 @@
+"""Protein localisation in 4-channel Human Protein Atlas images, with fastai, written as notebooks
+
+Modules:
+
+- `hpaic_nb.duplicates`: Near-duplicate images among the train, test and external HPA images, found by perceptual hashes of the nucleus channel: the pairs, groups to keep on one side of every split, and the test images whose labels are known."""
+
 __version__ = "0.0.1"
 
 import warnings

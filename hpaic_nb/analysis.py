@@ -18,7 +18,8 @@ from sklearn.metrics import average_precision_score, precision_recall_curve
 from fastai.interpret import Interpretation
 from fastai.learner import Learner
 from .core import CLASS_NAMES, InputError, figures_dir, save_atomic
-from .data import one_hot, read_labels, rgby_composite
+from .files import one_hot, read_labels
+from .data import rgby_composite
 from .metrics import STRATEGIES, decide, f1_scores
 from .learner import model_members
 from .training import recipe_table
@@ -28,15 +29,17 @@ from .inference import predict
 def run_learner(
     model_dir, # folder written by `train`
     data, # the data folder the run was trained on
-    split:str='holdout', # images to analyse: 'holdout' (the run's held-out rows) or 'test' (`test/` + `test_truth.csv`)
+    split:str='holdout', # 'holdout' (the run's held-out rows) or 'test' (`test/` and `test_truth.csv`)
     bs:int=32, # batch size
     num_workers:int|None=None, # loader processes (default: all cores with a GPU, none without)
 )->Learner:
-    "A `Learner` of the model saved in `model_dir` whose validation loader holds the `split` images of `data`, labelled."
+    "A `Learner` of the model in `model_dir` whose validation loader holds the labelled `split` images."
     if split not in ('holdout', 'test'): raise InputError(f"split {split!r}: choose 'holdout' or 'test'")
     data, parts = Path(data), pd.read_csv(Path(model_dir)/'split.csv')
-    rows = read_labels(data/'test_truth.csv') if split == 'test' else read_labels(data/'train.csv').merge(parts.Id[parts.split == 'holdout'], on='Id')
-    learn = Learner.from_model_files(model_dir, data/('test' if split == 'test' else 'train'), rows.Id.iloc[0], bs, num_workers)
+    if split == 'test': rows = read_labels(data/'test_truth.csv')
+    else: rows = read_labels(data/'train.csv').merge(parts.Id[parts.split == 'holdout'], on='Id')
+    folder = data/('test' if split == 'test' else 'train')
+    learn = Learner.from_model_files(model_dir, folder, rows.Id.iloc[0], bs, num_workers)
     learn.dls.loaders[1] = learn.dls.test_dl(rows, with_labels=True)
     return learn
 
@@ -60,7 +63,7 @@ def plot_pr_curves(
     thresholds=None, # fitted thresholds, marked on each curve
     ax=None, # matplotlib axis
 ):
-    "Precision–recall curves of `classes`, with average precision in the legend and the fitted operating points."
+    "Precision–recall curves of `classes`, with average precision and the fitted operating points."
     ax = ax or plt.subplots(figsize=(6, 5))[1]
     for c in classes:
         if y[:, c].sum() == 0: continue
@@ -80,11 +83,12 @@ def plot_thresholds(
     freq, # 28 class frequencies (fraction of training images)
     ax=None, # matplotlib axis
 ):
-    "Scatter of each class's fitted threshold against its frequency (log scale), labelled with class indices."
+    "Each class's fitted threshold against its frequency (log scale), labelled with its index."
     ax = ax or plt.subplots(figsize=(6, 4))[1]
     freq = np.maximum(np.asarray(freq, dtype=float), 1e-4)
     ax.scatter(freq, thresholds, color='tab:purple')
-    for c, (f, t) in enumerate(zip(freq, thresholds)): ax.annotate(str(c), (f, t), fontsize=7, xytext=(2, 2), textcoords='offset points')
+    for c, (f, t) in enumerate(zip(freq, thresholds)):
+        ax.annotate(str(c), (f, t), fontsize=7, xytext=(2, 2), textcoords='offset points')
     ax.set_xscale('log'); ax.set_xlabel('class frequency in training images'); ax.set_ylabel('fitted threshold')
     ax.set_title('Fitted thresholds vs class frequency')
     return ax
@@ -107,6 +111,8 @@ def _names(row, max_n:int=4, width:int=38)->str:
     names = [CLASS_NAMES[c] for c in np.flatnonzero(row)]
     more = f' +{len(names) - max_n} more' if len(names) > max_n else ''
     return textwrap.fill(', '.join(names[:max_n]) + more, width, subsequent_indent='  ') or '-'
+
+# %% ../nbs/17_analysis.ipynb #2acd6cdd
 def plot_predictions(
     imgs, # `(n, 4, h, w)` images (uint8, or float 0..1)
     y, pred, # one-hot truth and boolean predictions of the same n samples
@@ -132,7 +138,7 @@ def plot_top_losses_rgby(
     k:int=8, # samples to show
     ncols:int=4, # columns of the grid
 ):
-    "The `k` samples of `learn`'s validation loader (held-out or test images) with the largest loss, as labelled composites."
+    "The `k` validation samples of `learn` with the largest loss, as labelled composites."
     interp = Interpretation.from_learner(learn)
     losses, idx = interp.top_losses(k)
     _, _, y, labels, _ = interp[idx]  # `get_preds(with_decoded=True)`: the label rule
@@ -146,7 +152,7 @@ def score_test_split(
     bs:int=64, # batch size
     **kwargs, # passed to `run_learner`, e.g. `num_workers`
 )->dict:
-    "Macro/micro F1 of the saved model on the test split, decided by its label rule (its thresholds, at least one label)."
+    "Test-split macro/micro F1 of the saved model, by its label rule (thresholds, one label at least)."
     _, y, labels = run_learner(model_dir, data, 'test', bs, **kwargs).get_preds(with_decoded=True)
     return f1_scores(labels.numpy(), y.numpy())
 
@@ -164,6 +170,7 @@ def strategy_scores(
     y = one_hot(read_labels(data/'test_truth.csv').set_index('Id').labels[res.index])
     return {s: f1_scores(decide(probs, cfg, s), y) for s in STRATEGIES}
 
+# %% ../nbs/17_analysis.ipynb #8de62bda
 def comparison_table(
     models:dict, # name -> model or ensemble folder
     data, # data folder with the test split and its truth
@@ -173,7 +180,8 @@ def comparison_table(
     rows = {}
     for (name, d), tta in ((m, t) for m in models.items() for t in (False, True)):
         s = strategy_scores(d, data, tta, **kwargs)
-        rows[name + (' + TTA' if tta else '')] = {f'{a} F1, {k}': v[a] for a in ('macro', 'micro') for k, v in s.items()}
+        rows[name + (' + TTA' if tta else '')] = {f'{a} F1, {k}': v[a] for a in ('macro', 'micro')
+                                                  for k, v in s.items()}
     return pd.DataFrame.from_dict(rows, orient='index').rename_axis('test split')
 
 # %% ../nbs/17_analysis.ipynb #3215a4c4
@@ -182,10 +190,12 @@ def results_table(
     tests:dict, # recipe name -> its `score_test_split`
     baselines:pd.DataFrame, # baseline name -> `macro`, `micro` on the same test images (e.g. `baseline_scores`)
 )->pd.DataFrame:
-    "Test macro/micro F1 of every model and baseline, best first, with each model's held-out F1, selected epoch and time."
-    models = pd.DataFrame.from_dict(tests, orient='index').join(recipe_table(configs).drop(columns='held-out micro F1'))
+    "Test macro/micro F1 of every model and baseline, best first; models' held-out F1, epoch and time."
+    models = pd.DataFrame.from_dict(tests, orient='index')
+    models = models.join(recipe_table(configs).drop(columns='held-out micro F1'))
     rows = pd.concat([models.assign(kind='model'), baselines.assign(kind='baseline')])
-    rows = rows.rename(columns={'macro': 'test macro F1', 'micro': 'test micro F1'}).sort_values('test macro F1', ascending=False)
+    rows = rows.rename(columns={'macro': 'test macro F1', 'micro': 'test micro F1'})
+    rows = rows.sort_values('test macro F1', ascending=False)
     return rows[['kind', *rows.columns.drop('kind')]].rename_axis('')
 
 # %% ../nbs/17_analysis.ipynb #bfc3a751

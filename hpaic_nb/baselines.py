@@ -19,7 +19,7 @@ from fastcore.script import call_parse
 from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
 from sklearn.linear_model import LogisticRegression
 from .core import CLASS_NAMES, CHANNELS, N_CLASSES, InputError, RunExistsError, cli_errors, save_atomic
-from .data import folder_ids, one_hot, read_labels, read_sample_submission
+from .files import folder_ids, one_hot, read_labels, read_sample_submission
 from .features import FEATURE_NAMES, features_matrix
 from .metrics import f1_scores, fit_thresholds, predict_labels
 from .learner import read_config
@@ -35,7 +35,7 @@ def squash(
 
 # %% ../nbs/16_baselines.ipynb #f02da23b
 class FeaturesModel:
-    "Squashed, standardised features → one logistic regression per class; a class never (always) seen predicts 0 (1)."
+    "Squashed, standardised features → one logistic regression per class, or a constant probability."
     def __init__(self,
         mean, scale, # per-feature standardisation of the squashed features
         coef, intercept, # `(28, n_features)` and `(28,)` logistic regression weights
@@ -47,7 +47,8 @@ class FeaturesModel:
         scores:dict|None=None, # its out-of-fold scores
         info:dict|None=None, # how it was trained
     ):
-        self.mean, self.scale, self.coef, self.intercept, self.constant = (np.asarray(a, np.float64) for a in (mean, scale, coef, intercept, constant))
+        arrays = (np.asarray(a, np.float64) for a in (mean, scale, coef, intercept, constant))
+        self.mean, self.scale, self.coef, self.intercept, self.constant = arrays
         self.thresholds = np.broadcast_to(np.asarray(thresholds, np.float64), self.intercept.shape).copy()
         self.names, self.size, self.C, self.scores, self.info = tuple(names), size, C, scores or {}, info or {}
     def predict_proba(self, X)->np.ndarray:
@@ -63,7 +64,7 @@ def fit_logistic(
     y:np.ndarray, # `(n, 28)` one-hot labels
     C:float=1., # inverse L2 regularisation strength of every class's logistic regression
 )->FeaturesModel:
-    "Standardise the squashed `X` and fit one logistic regression per class (constant where a class has one value)."
+    "Standardise the squashed `X`, fit a logistic regression per class (a constant if `y` has one value)."
     Z = squash(X); mean, scale = Z.mean(0), Z.std(0)
     scale[scale == 0] = 1.
     Z = (Z - mean) / scale
@@ -80,10 +81,11 @@ def kfold_rows(
     n_splits:int=5, # number of folds
     seed:int=0, # seed of the split
 )->list:
-    "Row indices of each fold of a multi-label stratified k-fold split of `y`: every row in exactly one fold."
+    "Row indices of each fold of a multi-label stratified k-fold split of `y`: each row in one fold."
     kf = MultilabelStratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     return [va for _, va in kf.split(np.zeros((len(y), 1)), y)]
 
+# %% ../nbs/16_baselines.ipynb #1f866c1d
 def _others(fold, n): return np.setdiff1d(np.arange(n), fold)
 
 def oof_probs(
@@ -99,12 +101,13 @@ def oof_probs(
         oof[fold] = fit_logistic(X[tr], y[tr], C).predict_proba(X[fold])
     return oof
 
+# %% ../nbs/16_baselines.ipynb #77c54e73
 def crossfit_scores(
     probs:np.ndarray, # `(n, 28)` out-of-fold probabilities
     y:np.ndarray, # `(n, 28)` one-hot labels
     folds:list, # row indices of each fold
 )->dict:
-    "Macro/micro F1 of `probs` with each fold's rows thresholded by `fit_thresholds` on the other folds' rows."
+    "Macro/micro F1 of `probs`, each fold thresholded by `fit_thresholds` on the other folds' rows."
     t = np.zeros(y.shape)
     for fold in folds: t[fold] = fit_thresholds(probs[_others(fold, len(y))], y[_others(fold, len(y))])
     return f1_scores(probs, y, t)
@@ -119,7 +122,7 @@ def fit_features_model(
     seed:int=0, # seed of the folds
     size:int|None=None, # image size the features were computed at (stored in the model)
 )->FeaturesModel:
-    "Pick `C` by out-of-fold macro F1, fit thresholds on the out-of-fold probabilities, refit on all rows."
+    "Pick `C` by out-of-fold macro F1, fit thresholds on out-of-fold probabilities, refit on all rows."
     X, y = np.asarray(X, np.float64), np.asarray(y, np.float32)
     folds = kfold_rows(y, n_splits, seed)
     oofs = {C: oof_probs(X, y, C, folds) for C in Cs}
@@ -136,12 +139,13 @@ def save_features_model(
     model:FeaturesModel, # a fitted model
     dest, # output folder (created)
 )->dict:
-    "Write `dest/config.json` (arch 'features': names, scaler, weights, thresholds, scores), atomically; return it."
+    "Write the model to `dest/config.json` (arch 'features'), atomically, and return that config."
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
     cfg = dict(arch='features', n_out=N_CLASSES, channels=list(CHANNELS), vocab=list(CLASS_NAMES), size=model.size,
                features=list(model.names), scaler=dict(mean=model.mean.tolist(), scale=model.scale.tolist()),
                coef=model.coef.tolist(), intercept=model.intercept.tolist(),
-               constant=[None if np.isnan(c) else float(c) for c in model.constant], thresholds=model.thresholds.tolist(),
+               constant=[None if np.isnan(c) else float(c) for c in model.constant],
+               thresholds=model.thresholds.tolist(),
                C=model.C, scores=model.scores, train=model.info)
     save_atomic(dest/'config.json', lambda fn: Path(fn).write_text(json.dumps(cfg, indent=1)))
     return cfg
@@ -152,7 +156,8 @@ def load_features_model(
 )->FeaturesModel:
     "The model saved in `src/config.json` (plain JSON: loading runs no code)."
     c = read_config(src, 'features')  # the checked `config.json`
-    if tuple(c['features']) != FEATURE_NAMES: raise InputError(f"{Path(src)/'config.json'}: fitted on other features than this version's `FEATURE_NAMES`")
+    if tuple(c['features']) != FEATURE_NAMES:
+        raise InputError(f"{Path(src)/'config.json'}: fitted on other features than this version's `FEATURE_NAMES`")
     const = [np.nan if v is None else v for v in c['constant']]
     return FeaturesModel(c['scaler']['mean'], c['scaler']['scale'], c['coef'], c['intercept'], const, c['features'],
                          c['thresholds'], c['size'], c['C'], c['scores'], c['train'])
@@ -176,7 +181,8 @@ def write_test_predictions(
 )->pd.DataFrame:
     "Write the probabilities and the submission (at least one class per image) of the images in `folder`."
     ids = folder_ids(folder) if ids is None else list(ids)
-    probs = pd.DataFrame(predict_features(model, folder, ids, n_workers), index=pd.Index(ids, name='Id'), columns=list(CLASS_NAMES))
+    probs = pd.DataFrame(predict_features(model, folder, ids, n_workers), index=pd.Index(ids, name='Id'),
+                         columns=list(CLASS_NAMES))
     save_atomic(Path(out)/'test_probs.csv', lambda fn: probs.to_csv(fn))
     write_submission(ids, label_lists(predict_labels(probs.values, model.thresholds)), Path(out)/'submission.csv')
     return probs
@@ -193,9 +199,10 @@ def features_baseline(
     Cs=C_GRID, # regularisations to choose from
     n_splits:int=5, # cross-validation folds
 )->dict:
-    "Fit the features baseline on `data`'s training images, save it to `out`, predict the test images; returns the config."
+    "Fit the baseline on `data`'s training images, save it and its test predictions to `out`."
     data, out = Path(data), Path(out)
-    if (out/'config.json').exists() and not overwrite: raise RunExistsError(f"{out/'config.json'} exists: pass overwrite=True (--overwrite) to replace it")
+    if (out/'config.json').exists() and not overwrite:
+        raise RunExistsError(f"{out/'config.json'} exists: pass overwrite=True (--overwrite) to replace it")
     df = read_labels(data/'train.csv')
     t0 = time.time(); X = features_matrix(data/'train', df.Id, size, n_workers)
     t1 = time.time(); model = fit_features_model(X, one_hot(df.labels), Cs, n_splits, seed, size)
@@ -205,7 +212,8 @@ def features_baseline(
     test = data/test_folder
     if test.is_dir():
         ss = data/'sample_submission.csv'
-        write_test_predictions(model, test, out, read_sample_submission(ss).Id if test_folder == 'test' and ss.is_file() else None, n_workers)
+        ids = read_sample_submission(ss).Id if test_folder == 'test' and ss.is_file() else None
+        write_test_predictions(model, test, out, ids, n_workers)
     return cfg
 
 # %% ../nbs/16_baselines.ipynb #21e4cc17
@@ -215,8 +223,8 @@ def baseline_cli(
     data:str, # data folder in the Kaggle layout (train.csv, train/)
     out:str, # output folder
     debug:bool=False, # show the traceback of an error instead of one line
-    **kwargs, # every other argument of `features_baseline`, by name: --size, --seed, --test-folder, --overwrite, --n-workers
+    **kwargs, # every other argument of `features_baseline`, by name: --size, --seed, --overwrite, --n-workers...
 ):
-    "Fit the classical-features baseline on DATA; write OUT/config.json and, with test images, test_probs.csv and submission.csv."
+    "Fit the classical-features baseline on DATA; write OUT/config.json, and predictions of test images."
     with cli_errors(baseline_cli, debug): cfg = features_baseline(data, out, **kwargs)
     print(json.dumps({**cfg['scores'], 'C': cfg['C']}))

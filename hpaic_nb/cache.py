@@ -1,4 +1,4 @@
-"""A resumable preprocessing cache that turns a folder of channel files into one memory-mapped uint8 array per folder and size.
+"""A resumable preprocessing cache: a folder's images as one memory-mapped uint8 array per size.
 
 Docs: https://hpaic-nb.github.io/hpaic_nb/cache.html.md"""
 
@@ -13,27 +13,30 @@ import numpy as np, pandas as pd
 from fastcore.meta import delegates
 from fastcore.parallel import ProcessPoolExecutor, defaults
 from fastcore.script import call_parse
-from .core import (CHANNELS, InputError, MissingFileError, RunExistsError, cli_errors, data_dir, folder_cache, tracked,
-                           remove_partials, save_atomic)
-from .data import SourceReader, hpa_dls, labels_table, open_rgby, read_id_csv, scan_channel_files
+from .core import (CHANNELS, InputError, MissingFileError, RunExistsError, cli_errors, data_dir, folder_cache,
+                           tracked, remove_partials, save_atomic)
+from .files import open_rgby, read_id_csv, scan_channel_files
+from .data import SourceReader, hpa_dls, labels_table
 
 # %% auto #0
 __all__ = ['IMAGES_FILE', 'INDEX_FILE', 'FAULT_AROUND', 'cache_index', 'read_index', 'write_index', 'plan_cache', 'convert_rows',
            'build_cache', 'CacheReader', 'image_cache_dir', 'cached_reader', 'cached_dls', 'hpaic_cache']
 
 # %% ../nbs/04_cache.ipynb #569723a6
-IMAGES_FILE, INDEX_FILE = 'images.npy', 'index.csv'  # the two files of a cache folder: the array, its rows' Ids and state
+# the two files of a cache folder: the array, its rows' Ids and state
+IMAGES_FILE, INDEX_FILE = 'images.npy', 'index.csv'
 def cache_index(
     folder, # source folder of the channel files
     ids, # sample Ids, in row order
     files=None, # their `file_signature`s, from `scan_channel_files` (default: scanned here)
 )->pd.DataFrame:
-    "Index of a cache of `ids` from `folder`: `Id`, `files` signature, and `done` (False: not converted yet)."
+    "Index of a cache of `ids` from `folder`: `Id`, `files` signature, and `done` (False: to convert)."
     ids = pd.Series(list(ids), dtype=str)
     if not len(ids): raise InputError("no Ids to cache")
     dup = ids.duplicated()
     if dup.any(): raise InputError(f"Id {ids[dup].iloc[0]!r} is listed twice (row {np.flatnonzero(dup)[0]})")
-    if files is None: files = scan_channel_files(folder, ids)[0]  # a missing or empty file stops the build before it starts
+    # a missing or empty file stops the build before it starts
+    if files is None: files = scan_channel_files(folder, ids)[0]
     return pd.DataFrame({'Id': ids, 'files': list(files), 'done': False})
 
 # %% ../nbs/04_cache.ipynb #1c456289
@@ -49,7 +52,7 @@ def write_index(dest, idx:pd.DataFrame):
 
 # %% ../nbs/04_cache.ipynb #20ded0f4
 def _reusable(dest:Path, idx:pd.DataFrame, old:pd.DataFrame|None, size:int)->bool:
-    "True when `dest` has an `images.npy` of `uint8 (n,4,size,size)` and an index with the Ids of `idx`, in order."
+    "True when `dest` has a `uint8 (n,4,size,size)` `images.npy` indexed by the Ids of `idx`, in order."
     if old is None or not old.Id.equals(idx.Id) or not (dest/IMAGES_FILE).is_file(): return False
     try: arr = np.load(dest/IMAGES_FILE, mmap_mode='r')
     except ValueError: return False  # not a complete .npy (e.g. interrupted while created)
@@ -63,18 +66,19 @@ def plan_cache(
     dest, # cache folder (created if missing)
     files=None, # their `file_signature`s, if already scanned
 )->pd.DataFrame:
-    "Write and return the index of `dest` for `ids`, rows still valid marked `done`; create `images.npy` if needed."
+    "Write and return the index of `dest` for `ids` (valid rows `done`); create `images.npy` if needed."
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
     idx, old = cache_index(folder, ids, files), read_index(dest)
     if old is None and (dest/IMAGES_FILE).exists():
-        raise RunExistsError(f"{dest/IMAGES_FILE} exists but {dest/INDEX_FILE} does not: not a cache written by hpaic_nb, "
-                             f"so it is left alone; pass another cache folder")
+        raise RunExistsError(f"{dest/IMAGES_FILE} exists but {dest/INDEX_FILE} does not: "
+                             f"not a cache written by hpaic_nb, so it is left alone; pass another cache folder")
     remove_partials(dest)  # left by a build killed while writing the index or creating the array
     keep = _reusable(dest, idx, old, size)
     if keep: idx['done'] = old.done & (old.files == idx.files)
     write_index(dest, idx)
     shape = (len(idx), len(CHANNELS), size, size)  # a new file replaces the old one: readers still open keep theirs
-    if not keep: save_atomic(dest/IMAGES_FILE, lambda tmp: np.lib.format.open_memmap(tmp, 'w+', np.uint8, shape).flush())
+    if not keep:
+        save_atomic(dest/IMAGES_FILE, lambda tmp: np.lib.format.open_memmap(tmp, 'w+', np.uint8, shape).flush())
     return idx
 
 # %% ../nbs/04_cache.ipynb #5e24c8e7
@@ -92,7 +96,7 @@ def convert_rows(
     n_workers:int=defaults.cpus, # conversion processes (0: in this process)
     flush_every:float=10., # seconds between progress saves
 )->np.ndarray:
-    "Convert the rows of `idx` not `done` with `open_rgby` into `dest/images.npy`; returns their row numbers."
+    "Convert the rows of `idx` not `done` into `dest/images.npy`; returns their row numbers."
     dest, todo = Path(dest), np.flatnonzero(~idx.done.values)
     arr = np.load(dest/IMAGES_FILE, mmap_mode='r')
     offset, rowbytes, size, written, saved = arr.offset, arr.strides[0], arr.shape[-1], [], time.monotonic()
@@ -102,7 +106,8 @@ def convert_rows(
             imgs = ex.map(partial(open_rgby, folder, size=size), idx.Id.values[todo], chunksize=4)
             for i, img in tracked(zip(todo, imgs), len(todo), f'cache {Path(folder).name} at {size} px'):
                 f.seek(offset + i * rowbytes); f.write(img.tobytes()); written.append(i)
-                if time.monotonic() - saved >= flush_every: _save_progress(f, dest, idx, written); saved = time.monotonic()
+                if time.monotonic() - saved >= flush_every:
+                    _save_progress(f, dest, idx, written); saved = time.monotonic()
         finally: _save_progress(f, dest, idx, written)
     return todo
 
@@ -122,7 +127,7 @@ def build_cache(
 # %% ../nbs/04_cache.ipynb #4db31e74
 FAULT_AROUND = 1 << 16  # Linux maps up to this many bytes (aligned) around a page it faults in, if they are cached
 def _release_row(arr:np.memmap, i:int):
-    "Unmap row `i` of `arr`, and what the kernel mapped around it, from this process; the data stays in the page cache."
+    "Unmap row `i` of `arr` and its fault-around from this process; the data stays in the page cache."
     if not hasattr(mmap, 'MADV_DONTNEED'): return  # e.g. Windows
     start = arr.offset % mmap.ALLOCATIONGRANULARITY + i * arr.strides[0]  # `np.memmap` maps from an aligned offset
     lo = start - start % FAULT_AROUND
@@ -134,7 +139,8 @@ class CacheReader:
     "Read the RGBY array of a labels-table row (or Id) from the memory-mapped cache in `dest`."
     def __init__(self, dest):
         self.dest, idx = Path(dest), read_index(dest)
-        if idx is None: raise MissingFileError(f"{Path(dest)/INDEX_FILE}: no cache index; build the cache with `build_cache`")
+        if idx is None:
+            raise MissingFileError(f"{Path(dest)/INDEX_FILE}: no cache index; build the cache with `build_cache`")
         if not idx.done.all(): raise InputError(f"cache {dest} is incomplete: {(~idx.done).sum()} of {len(idx)} rows "
                                                 f"not converted; run `build_cache` (it resumes)")
         self.rows, self._arr = dict(zip(idx.Id, range(len(idx)))), None
@@ -159,15 +165,15 @@ class CacheReader:
 def image_cache_dir(
     folder, # a folder of images
     size:int=256, # side of the cached images
-    cache_dir=None, # the cache root (default: `core.cache_root()`)
+    cache_dir=None, # the cache root (default: `core.cache_root()`; entry: `core.folder_cache`)
 )->Path:
-    "The cache of `folder` at `size`: `images_<size>` in the folder's entry of the cache root (`core.folder_cache`)."
+    "The cache of `folder` at `size`: `images_<size>` in the folder's entry of the cache root."
     return folder_cache(folder, cache_dir)/f'images_{size}'
 
 # %% ../nbs/04_cache.ipynb #761e57c1
 def cached_reader(
     path, # data folder in the Kaggle layout
-    df:pd.DataFrame, # labels table; rows with `source` 'external' come from `external`; `files`: their signatures, if scanned
+    df:pd.DataFrame, # labels table; `source` 'external': from `external`; `files`: signatures, if scanned
     size:int=256, # side of the cached images
     cache_dir=None, # the cache root (default: `core.cache_root()`)
     folder:str='train', # image folder in `path`
@@ -177,10 +183,12 @@ def cached_reader(
     "A reader of `df`'s rows from the caches of their folders, each built or refreshed first."
     sources = df.source if 'source' in df else pd.Series('train', index=df.index)
     folders = {'train': Path(path)/folder, 'external': external and Path(external)}
-    if (sources == 'external').any() and external is None: raise InputError("the labels table has external rows: pass their image folder as `external`")
+    if (sources == 'external').any() and external is None:
+        raise InputError("the labels table has external rows: pass their image folder as `external`")
     dests = {src: image_cache_dir(folders[src], size, cache_dir) for src in sources.unique()}
     for src, rows in df.groupby(sources.values, sort=False):
-        build_cache(folders[src], rows.Id, size, dests[src], cache_workers, files=rows.files if 'files' in rows else None)
+        build_cache(folders[src], rows.Id, size, dests[src], cache_workers,
+                    files=rows.files if 'files' in rows else None)
     readers = {src: CacheReader(d) for src, d in dests.items()}
     return SourceReader(readers) if 'source' in df else readers['train']
 
@@ -200,7 +208,7 @@ def cached_dls(
     external=None, # folder of the rows whose `source` is 'external' (cached in its own entry)
     **kwargs, # passed to `hpa_dls`
 ):
-    "`hpa_dls` reading from the preprocessing caches of its rows' folders at `size`, built or refreshed first."
+    "`hpa_dls` reading from the caches of its rows' folders at `size`, built or refreshed first."
     if df is None: df = labels_table(path, csv, valid_pct, seed)
     reader = cached_reader(path, df, size, cache_dir, folder, external, cache_workers)
     return hpa_dls(path, size, bs, df=df, csv=csv, folder=folder, seed=seed, reader=reader, **kwargs)
@@ -217,7 +225,7 @@ def hpaic_cache(
     flush_every:float=10., # seconds between progress saves (what an interrupted build keeps)
     debug:bool=False, # show the traceback of an error instead of one line
 ):
-    "Build or bring up to date the preprocessing cache of `path/folder` at `size` (rerun to resume); never writes into `path`."
+    "Build, refresh or resume the preprocessing cache of `path/folder` at `size`; never writes in `path`."
     with cli_errors(hpaic_cache, debug):
         if size < 8: raise InputError(f"--size {size}: the cached images need at least 8 pixels a side")
         if n_workers < 0: raise InputError(f"--n-workers {n_workers}: must be 0 (no worker processes) or more")

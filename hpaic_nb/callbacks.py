@@ -23,11 +23,11 @@ __all__ = ['rng_states', 'set_rng_states', 'ResumableCheckpoint', 'ResumableCSVL
 
 # %% ../nbs/11_callbacks.ipynb #24b4562f
 def rng_states(dls)->dict:
-    "JSON-able states of every random generator training draws from (torch, numpy, python, the loader's)."
-    np_state = np.random.get_state()
+    "JSON-able states of the random generators training draws from (torch, numpy, python, loader)."
+    np_state, py_state, dl_state = np.random.get_state(), random.getstate(), dls.train.rng.getstate()
     return {'torch': torch.get_rng_state().tolist(), 'numpy': [np_state[0], np_state[1].tolist(), *np_state[2:]],
-            'python': [random.getstate()[0], list(random.getstate()[1]), random.getstate()[2]],
-            'loader': [dls.train.rng.getstate()[0], list(dls.train.rng.getstate()[1]), dls.train.rng.getstate()[2]]}
+            'python': [py_state[0], list(py_state[1]), py_state[2]],
+            'loader': [dl_state[0], list(dl_state[1]), dl_state[2]]}
 
 # %% ../nbs/11_callbacks.ipynb #e63981b4
 def set_rng_states(dls, s:dict):
@@ -39,10 +39,13 @@ def set_rng_states(dls, s:dict):
 
 # %% ../nbs/11_callbacks.ipynb #6fcc6d4d
 class ResumableCheckpoint(SaveModelCallback):
-    "Keep `best` by `monitor` (reloaded at the end; 'last': the final weights), and save `last_<epoch>` + `progress.json` every epoch."
-    def __init__(self, monitor='valid_loss', progress:dict|None=None):
+    "`SaveModelCallback` keeping `best`, that also saves `last_<epoch>` and `progress.json` every epoch."
+    def __init__(self,
+                 monitor='valid_loss', # the value to keep the best weights by; 'last': keep the final weights
+                 progress:dict|None=None): # the `progress.json` of the run being resumed
         self.keep_last = monitor == 'last'
-        super().__init__(monitor='valid_loss' if self.keep_last else monitor, fname='best', reset_on_fit=progress is None)
+        super().__init__(monitor='valid_loss' if self.keep_last else monitor, fname='best',
+                         reset_on_fit=progress is None)
         self.progress, self.best_epoch = progress, (progress or {}).get('best_epoch', 0)
         if progress: self.best = progress['best']
     def _skipped(self): return self.progress is not None and self.epoch <= self.progress['epoch']
@@ -54,28 +57,30 @@ class ResumableCheckpoint(SaveModelCallback):
             sl.val, sl.count = torch.tensor(self.progress['smooth_loss'][0]), self.progress['smooth_loss'][1]
     def after_epoch(self):
         if self._skipped(): self.learn.logger = self._logger; return
-        TrackerCallback.after_epoch(self)  # `SaveModelCallback`'s, without its 'Better model found' line: the table says it
+        TrackerCallback.after_epoch(self)  # `SaveModelCallback`'s, without its 'Better model found' line
         if self.new_best: self._save('best')
         if self.keep_last or self.new_best: self.best_epoch = self.epoch
         if not is_rank0(): return
         self._save(f'last_{self.epoch}', with_opt=True)
         sl = self.recorder.smooth_loss
-        prog = {'epoch': self.epoch, 'best': float(self.best), 'best_epoch': self.best_epoch, 'rng': rng_states(self.dls),
-                'smooth_loss': [float(sl.val), sl.count], 'checkpoint': f'last_{self.epoch}'}
+        prog = {'epoch': self.epoch, 'best': float(self.best), 'best_epoch': self.best_epoch,
+                'rng': rng_states(self.dls), 'smooth_loss': [float(sl.val), sl.count],
+                'checkpoint': f'last_{self.epoch}'}
         save_atomic(self.path/'progress.json', lambda fn: Path(fn).write_text(json.dumps(prog)))
         for old in (self.path/self.model_dir).glob('last_*.pth'):  # only once progress.json names the new one
             if old.stem != prog['checkpoint']: old.unlink()
     def _save(self, name, with_opt=None):
         "Save checkpoint `name` atomically (fastai's `Learner.save` writes in place), in rank 0."
         fn = self.path/self.model_dir/f'{name}.pth'; fn.parent.mkdir(parents=True, exist_ok=True)
-        if is_rank0(): save_atomic(fn, lambda tmp: save_model(tmp, self.model, self.opt, self.with_opt if with_opt is None else with_opt))
+        with_opt = self.with_opt if with_opt is None else with_opt
+        if is_rank0(): save_atomic(fn, lambda tmp: save_model(tmp, self.model, self.opt, with_opt))
         self.last_saved_path = fn
     def after_fit(self):
         if not self.keep_last: super().after_fit()
 
 # %% ../nbs/11_callbacks.ipynb #59d0ded1
 def _finished_rows(lines:list, last_epoch:int)->list:
-    "The header and the rows of epochs 0..`last_epoch` of a history file's `lines`, dropping a row cut off by a kill."
+    "The header and rows of epochs 0..`last_epoch` in history `lines`, less a row cut off by a kill."
     n, keep = len(lines[0].split(',')), lines[:1]
     for l in lines[1:]:
         f = l.split(',')
@@ -84,8 +89,10 @@ def _finished_rows(lines:list, last_epoch:int)->list:
     return keep
 
 class ResumableCSVLogger(CSVLogger):
-    "`CSVLogger` that, resuming after epoch `resume_after`, keeps the finished epochs' rows and adds no header."
-    def __init__(self, fname='history.csv', resume_after:int|None=None):
+    "fastai's `CSVLogger`, able to continue the history of a resumed run."
+    def __init__(self,
+                 fname='history.csv', # in the learner's `path`
+                 resume_after:int|None=None): # the last finished epoch of the run resumed; None: a new run
         super().__init__(fname, append=resume_after is not None)
         self.resume_after = resume_after
     def before_fit(self):
@@ -98,7 +105,7 @@ class ResumableCSVLogger(CSVLogger):
 
 # %% ../nbs/11_callbacks.ipynb #1b798e57
 class FrozenBody(Callback):
-    "Freeze every parameter group but the head (the last) for the first `epochs` epochs of the fit, then unfreeze them."
+    "Freeze the body (all parameter groups but the head) for the first `epochs` epochs, then unfreeze it."
     def __init__(self, epochs:int=1): self.epochs = epochs  # epochs of the head alone
     def before_epoch(self):
         if self.epoch < self.epochs: self.opt.freeze_to(-1)  # no optimizer state to clear: the body has none yet
@@ -108,7 +115,7 @@ class FrozenBody(Callback):
 def find_lr(
     learn:Learner, # the learner to probe
 )->float:
-    "The 'valley' learning rate of fastai's `lr_find`, with the model and every random generator left as they were."
+    "The 'valley' rate of fastai's `lr_find`, the model and every random generator left as they were."
     states = rng_states(learn.dls)
     try: return float(learn.lr_find(show_plot=False).valley)
     finally: set_rng_states(learn.dls, states)

@@ -6,24 +6,26 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/cells.html.md"""
 
 # %% ../nbs/02_cells.ipynb #91a8fe1d
 from __future__ import annotations
-from types import SimpleNamespace
+from dataclasses import dataclass, fields
 import numpy as np
 from PIL import Image
 from scipy import ndimage
 
 # %% auto #0
-__all__ = ['rng_for', 'smooth_noise', 'ridges', 'ring', 'splat', 'draw', 'segments', 'circles', 'walks', 'sample_points',
-           'pixels', 'place_centres', 'sample_cells', 'per_cell', 'rasterize', 'cell_at', 'clip_to_cells',
-           'nucleolus_points', 'mtoc_points', 'outline', 'make_field', 'microtubule_curves', 'spindle_lines',
-           'bridge_line', 'stain_blue', 'stain_red', 'stain_yellow']
+__all__ = ['INTERPHASE', 'MITOTIC', 'DAUGHTER', 'rng_for', 'smooth_noise', 'ridges', 'ring', 'splat', 'draw', 'segments',
+           'circles', 'walks', 'sample_points', 'pixels', 'place_centres', 'Cells', 'sample_cells', 'per_cell',
+           'CellMaps', 'rasterize', 'cell_at', 'clip_to_cells', 'nucleolus_points', 'mtoc_points', 'outline',
+           'microtubule_curves', 'spindle_lines', 'bridge_line', 'Field', 'make_field', 'stain_blue', 'stain_red',
+           'stain_yellow']
 
 # %% ../nbs/02_cells.ipynb #d0e9658c
 def rng_for(
     seed:int, # seed of a data set or of one image
     *keys, # what the generator is for: strings or non-negative ints
 )->np.random.Generator:
-    "A random generator for one purpose (`keys`) of one `seed`, independent of the generators of other purposes."
-    return np.random.default_rng([int(seed), *(int.from_bytes(k.encode(), 'little') if isinstance(k, str) else int(k) for k in keys)])
+    "A random generator for purpose `keys` of `seed`, independent of the generators of other purposes."
+    keys = (int.from_bytes(k.encode(), 'little') if isinstance(k, str) else int(k) for k in keys)
+    return np.random.default_rng([int(seed), *keys])
 
 # %% ../nbs/02_cells.ipynb #80013608
 def smooth_noise(
@@ -45,6 +47,7 @@ def ridges(
     "Thin curvy lines along the zero level set of `field`: a meshwork."
     return np.exp(-(field/width)**2)
 
+# %% ../nbs/02_cells.ipynb #aea523a5
 def ring(
     x, # a radius (e.g. relative to the nucleus)
     at:float, # where the profile peaks
@@ -65,6 +68,7 @@ def splat(
     ok = (iy >= 0) & (iy < size) & (ix >= 0) & (ix < size)
     return np.bincount(iy[ok]*size + ix[ok], w[ok], size*size).reshape(size, size).astype(np.float32)
 
+# %% ../nbs/02_cells.ipynb #828c8d16
 def draw(
     size:int, # image side in pixels
     ys, xs, # point coordinates in field units
@@ -72,7 +76,7 @@ def draw(
     w=1., # peak brightness of each spot or line (when at least 0.6 px wide)
     spacing:float|None=None, # distance between consecutive points of a line; None: the points are separate spots
 )->np.ndarray:
-    "Gaussian spots, or lines through points `spacing` apart, with the brightness of peak `w` at their width `radius`."
+    "Gaussian spots, or lines through points `spacing` apart, of peak brightness `w` and width `radius`."
     r = radius*size
     s = max(r, 0.6)  # thinner than the pixels: drawn wider and dimmer, with the same integrated brightness
     if np.size(ys) == 0: return np.zeros((size, size), np.float32)
@@ -89,6 +93,7 @@ def segments(
     t = np.linspace(0, 1, n)
     return y0[:, None] + t*(y1 - y0)[:, None], x0[:, None] + t*(x1 - x0)[:, None]
 
+# %% ../nbs/02_cells.ipynb #c0269bd6
 def circles(
     ys, xs, # centres, field units
     radius, # radius (scalar or one per circle)
@@ -98,6 +103,7 @@ def circles(
     a, r = np.linspace(0, 2*np.pi, n, endpoint=False), np.broadcast_to(radius, np.shape(ys))[:, None]
     return ys[:, None] + r*np.sin(a), xs[:, None] + r*np.cos(a)
 
+# %% ../nbs/02_cells.ipynb #c5f8f904
 def walks(
     rng:np.random.Generator,
     y0, x0, angle, # start points (field units) and initial headings (radians)
@@ -122,6 +128,7 @@ def sample_points(
     size = weight.shape[0]
     return (i//size + rng.random(n))/size, (i % size + rng.random(n))/size
 
+# %% ../nbs/02_cells.ipynb #0bb9b34c
 def pixels(mask:np.ndarray):
     "Field coordinates of the centres of the pixels of `mask`."
     return [(i + 0.5)/mask.shape[0] for i in np.nonzero(mask)]
@@ -157,12 +164,39 @@ def place_centres(
     return np.array(keep)
 
 # %% ../nbs/02_cells.ipynb #4a223195
+INTERPHASE, MITOTIC, DAUGHTER = 0, 1, 2  # the values of `Cells.stage`
+
+@dataclass(eq=False)
+class Cells:
+    "The cells of one field, one array element per cell: lengths in field units, angles in radians."
+    typical_nucleus_radius:float # the field's nucleus radius, before the per-cell variation
+    nucleus_y:np.ndarray # y of the nucleus centre
+    nucleus_x:np.ndarray # x of the nucleus centre
+    nucleus_semiaxis_along:np.ndarray # semi-axis of the nucleus ellipse along `nucleus_angle`
+    nucleus_semiaxis_across:np.ndarray # its other semi-axis
+    nucleus_angle:np.ndarray # direction of the nucleus's first axis; the spindle or division axis of special cells
+    cell_radius:np.ndarray # mean radius of the cell outline
+    outline_harmonics:np.ndarray # (n, 4) complex Fourier coefficients (k = 2..5) of the outline's radius
+    polarity_angle:np.ndarray # direction from the nucleus to the MTOC, the Golgi and the aggresome
+    stage:np.ndarray # `INTERPHASE`, `MITOTIC` (a rounded cell in metaphase) or `DAUGHTER` (just divided)
+    blue_brightness:np.ndarray # brightness of the cell in the DAPI stain
+    red_brightness:np.ndarray # brightness of the cell in the tubulin stain
+    yellow_brightness:np.ndarray # brightness of the cell in the calreticulin (ER) stain
+    n_nucleoli:np.ndarray # number of nucleoli (0-4): the first `n_nucleoli` of the 4 columns below
+    nucleolus_distance:np.ndarray # (n, 4) distance of a nucleolus from the nucleus centre, in nucleus semi-axes
+    nucleolus_angle:np.ndarray # (n, 4) its direction from the nucleus centre, relative to `nucleus_angle`
+    nucleolus_brightness:np.ndarray # (n, 4) its brightness
+    cell_y:np.ndarray # y of the centre of the cell outline (the nucleus is off-centre)
+    cell_x:np.ndarray # x of the centre of the cell outline
+
+    def __len__(self): return len(self.cell_radius)
+
 def sample_cells(
     rng:np.random.Generator,
     mitotic:bool=False, # make the most central cell a rounded mitotic cell
     dividing:bool=False, # replace the next most central cell by two daughter cells
     confluent:bool=False, # pack the field with cells
-)->SimpleNamespace:
+)->Cells:
     "Shapes (field units), polarity, nucleoli and stain brightness of the cells of one field."
     r0, density = 0.044*np.exp(rng.uniform(-0.35, 0.3)), rng.uniform(0.35, 1)
     cen = place_centres(rng, int(max(density, 0.95*confluent)/(np.pi*(2.3*r0)**2)) + 1, 2.6*r0)
@@ -170,176 +204,234 @@ def sample_cells(
     n = len(cen)
     r, ratio = r0*rng.uniform(0.85, 1.15, n), rng.uniform(0.65, 1.0, n)
     off, offang = rng.uniform(0, 0.7, n)*r, rng.uniform(0, 2*np.pi, n)
-    c = SimpleNamespace(r0=float(r0), ny=cen[:, 0], nx=cen[:, 1], ry=r*np.sqrt(ratio), rx=r/np.sqrt(ratio),
-        nang=rng.uniform(0, 2*np.pi, n), R=r*rng.uniform(1.6, 2.5, n), ch=_harmonics(rng, n, 0.5),
-        phi=offang + rng.normal(0, 0.6, n), kind=np.zeros(n, int),
-        blue=rng.uniform(0.55, 1.0, n), red=rng.uniform(0.6, 1.0, n), yellow=rng.uniform(0.6, 1.0, n),
-        n_nucleoli=rng.integers(1, 5, n), nl_r=0.55*np.sqrt(rng.random((n, 4))), nl_a=rng.uniform(0, 2*np.pi, (n, 4)),
-        nl_b=rng.uniform(0.6, 1.0, (n, 4)))
-    c.cy, c.cx = c.ny + off*np.sin(offang), c.nx + off*np.cos(offang)
+    ny, nx = cen[:, 0], cen[:, 1]
+    c = Cells(typical_nucleus_radius=float(r0), nucleus_y=ny, nucleus_x=nx, nucleus_semiaxis_across=r*np.sqrt(ratio),
+        nucleus_semiaxis_along=r/np.sqrt(ratio), nucleus_angle=rng.uniform(0, 2*np.pi, n),
+        cell_radius=r*rng.uniform(1.6, 2.5, n), outline_harmonics=_harmonics(rng, n, 0.5),
+        polarity_angle=offang + rng.normal(0, 0.6, n), stage=np.full(n, INTERPHASE),
+        blue_brightness=rng.uniform(0.55, 1.0, n), red_brightness=rng.uniform(0.6, 1.0, n),
+        yellow_brightness=rng.uniform(0.6, 1.0, n), n_nucleoli=rng.integers(1, 5, n),
+        nucleolus_distance=0.55*np.sqrt(rng.random((n, 4))), nucleolus_angle=rng.uniform(0, 2*np.pi, (n, 4)),
+        nucleolus_brightness=rng.uniform(0.6, 1.0, (n, 4)), cell_y=ny + off*np.sin(offang),
+        cell_x=nx + off*np.cos(offang))
     if mitotic: _make_mitotic(c, 0)
     if dividing and n > 1: _make_daughters(c, 1)
-    for k, v in vars(c).items():
-        if isinstance(v, np.ndarray) and v.dtype == np.float64: setattr(c, k, v.astype(np.float32))
+    for k in fields(c):
+        v = getattr(c, k.name)
+        if isinstance(v, np.ndarray) and v.dtype == np.float64: setattr(c, k.name, v.astype(np.float32))
     return c
 
-def _make_mitotic(c, i:int):
+def _make_mitotic(c:Cells, i:int):
     "Turn cell `i` into a rounded mitotic cell whose nucleus is a thin, bright metaphase plate."
-    r = np.sqrt(c.ry[i]*c.rx[i])
-    c.cy[i], c.cx[i], c.R[i], c.ch[i], c.kind[i] = c.ny[i], c.nx[i], 1.6*r, 0, 1
-    c.ry[i], c.rx[i], c.blue[i], c.n_nucleoli[i] = 0.85*r, 0.2*r, 1.2, 0
+    r = np.sqrt(c.nucleus_semiaxis_across[i]*c.nucleus_semiaxis_along[i])
+    c.cell_y[i], c.cell_x[i], c.cell_radius[i] = c.nucleus_y[i], c.nucleus_x[i], 1.6*r
+    c.outline_harmonics[i], c.stage[i] = 0, MITOTIC
+    c.nucleus_semiaxis_across[i], c.nucleus_semiaxis_along[i] = 0.85*r, 0.2*r
+    c.blue_brightness[i], c.n_nucleoli[i] = 1.2, 0
 
-def _make_daughters(c, i:int):
-    "Replace cell `i` by two small round daughter cells on either side of it along its axis `nang` (appending one)."
-    for k, v in vars(c).items():
-        if isinstance(v, np.ndarray): setattr(c, k, np.concatenate([v, v[i:i+1]]))
-    a, r = c.nang[i], 0.6*np.sqrt(c.ry[i]*c.rx[i])
+def _make_daughters(c:Cells, i:int):
+    "Replace cell `i` by two small round daughters on either side along `nucleus_angle` (appending one)."
+    for k in fields(c):
+        v = getattr(c, k.name)
+        if isinstance(v, np.ndarray): setattr(c, k.name, np.concatenate([v, v[i:i+1]]))
+    a, r = c.nucleus_angle[i], 0.6*np.sqrt(c.nucleus_semiaxis_across[i]*c.nucleus_semiaxis_along[i])
     for j, s in ((i, -1), (-1, 1)):
-        c.ny[j], c.nx[j] = c.ny[i] + s*2.8*r*np.sin(a), c.nx[i] + s*2.8*r*np.cos(a)
-        c.cy[j], c.cx[j], c.ry[j], c.rx[j], c.R[j], c.kind[j] = c.ny[j], c.nx[j], r, r, 2.4*r, 2
-        c.ch[j], c.n_nucleoli[j] = 0.3*c.ch[j], 1
+        c.nucleus_y[j], c.nucleus_x[j] = c.nucleus_y[i] + s*2.8*r*np.sin(a), c.nucleus_x[i] + s*2.8*r*np.cos(a)
+        c.cell_y[j], c.cell_x[j], c.cell_radius[j], c.stage[j] = c.nucleus_y[j], c.nucleus_x[j], 2.4*r, DAUGHTER
+        c.nucleus_semiaxis_across[j], c.nucleus_semiaxis_along[j] = r, r
+        c.outline_harmonics[j], c.n_nucleoli[j] = 0.3*c.outline_harmonics[j], 1
 
 # %% ../nbs/02_cells.ipynb #8f799808
 def _window(size:int, y, x, ext):
-    "Slices of the pixels within `ext` (field units) of (y, x), and the field coordinates of their centres."
+    "Slices of the pixels within `ext` (field units) of (y, x), and their centres in field units."
     y0, y1, x0, x1 = (int(min(max(v*size, 0), size)) for v in (y - ext, y + ext, x - ext, x + ext))
-    return (slice(y0, y1), slice(x0, x1)), (np.arange(y0, y1, dtype=np.float32)[:, None] + 0.5)/size, (np.arange(x0, x1, dtype=np.float32) + 0.5)/size
+    ys, xs = (np.arange(y0, y1, dtype=np.float32) + 0.5)/size, (np.arange(x0, x1, dtype=np.float32) + 0.5)/size
+    return (slice(y0, y1), slice(x0, x1)), ys[:, None], xs
 
-def _ellipse_radius(dy, dx, ang, rx, ry):
-    "Radius of offsets (dy, dx) relative to an ellipse with semi-axes `rx` (along angle `ang`) and `ry`: 1 on its edge."
+def _ellipse_radius(dy, dx, ang, along, across):
+    "Offsets (dy, dx) as a radius relative to the ellipse of semi-axes `along` (at `ang`) and `across`."
     ca, sa = np.cos(ang), np.sin(ang)
-    return np.hypot((dx*ca + dy*sa)/rx, (dy*ca - dx*sa)/ry)
+    return np.hypot((dx*ca + dy*sa)/along, (dy*ca - dx*sa)/across)
 
-def per_cell(values, lab:np.ndarray)->np.ndarray:
-    "Image of one value per cell (0 on the background, `lab == -1`)."
-    return np.append(values, 0).astype(np.float32)[lab]
+# %% ../nbs/02_cells.ipynb #a6196687
+def per_cell(values, owner:np.ndarray)->np.ndarray:
+    "Image of one value per cell (0 on the background, `owner == -1`)."
+    return np.append(values, 0).astype(np.float32)[owner]
 
 # %% ../nbs/02_cells.ipynb #4f0af83d
+@dataclass(eq=False)
+class CellMaps:
+    "Per-pixel maps of the cells of a field (`size`x`size` arrays)."
+    owner:np.ndarray # int16 index of the cell the pixel belongs to, -1 on the background
+    cell_rel_dist:np.ndarray # distance from the cell centre relative to its outline: < 1 in cells, <= 0.5 in nuclei
+    nucleus_rel_dist:np.ndarray # distance from the nucleus centre relative to its ellipse: 1 on its edge, 9 off cells
+    nucleus_dy:np.ndarray # y offset from the owner's nucleus centre, field units
+    nucleus_dx:np.ndarray # x offset from the owner's nucleus centre, field units
+
 def rasterize(
-    c:SimpleNamespace, # cells from `sample_cells`
+    c:Cells, # cells from `sample_cells`
     size:int, # image side in pixels
-)->SimpleNamespace:
-    "Per-pixel maps of the cells: `lab`, `rho`, `rn`, `dy`, `dx` (see above)."
-    lab, rho = np.full((size, size), -1, np.int16), np.ones((size, size), np.float32)
-    for i in range(len(c.R)):
-        win, yy, xx = _window(size, c.cy[i], c.cx[i], 1.45*c.R[i])
-        zc, rc = _direction(xx - c.cx[i], yy - c.cy[i])
-        r = rc/(c.R[i]*_outline(c.ch[i], zc))
-        deeper = r < rho[win]
-        np.copyto(lab[win], i, where=deeper, casting='unsafe'); np.copyto(rho[win], r, where=deeper)
-    for i in range(len(c.R)):  # a nucleus belongs to its own cell, whatever its neighbours' outlines
-        win, yy, xx = _window(size, c.ny[i], c.nx[i], 1.1*max(c.rx[i], c.ry[i]))
-        inside = _ellipse_radius(yy - c.ny[i], xx - c.nx[i], c.nang[i], c.rx[i], c.ry[i]) < 1.1
-        np.copyto(lab[win], i, where=inside, casting='unsafe'); np.copyto(rho[win], np.minimum(rho[win], 0.5), where=inside)
+)->CellMaps:
+    "Per-pixel maps of the cells: owner, distances relative to outline and nucleus, nucleus offset."
+    owner, rel = np.full((size, size), -1, np.int16), np.ones((size, size), np.float32)
+    for i in range(len(c)):
+        win, yy, xx = _window(size, c.cell_y[i], c.cell_x[i], 1.45*c.cell_radius[i])
+        zc, rc = _direction(xx - c.cell_x[i], yy - c.cell_y[i])
+        r = rc/(c.cell_radius[i]*_outline(c.outline_harmonics[i], zc))
+        deeper = r < rel[win]
+        np.copyto(owner[win], i, where=deeper, casting='unsafe'); np.copyto(rel[win], r, where=deeper)
+    for i in range(len(c)):  # a nucleus belongs to its own cell, whatever its neighbours' outlines
+        along, across = c.nucleus_semiaxis_along[i], c.nucleus_semiaxis_across[i]
+        win, yy, xx = _window(size, c.nucleus_y[i], c.nucleus_x[i], 1.1*max(along, across))
+        inside = _ellipse_radius(yy - c.nucleus_y[i], xx - c.nucleus_x[i], c.nucleus_angle[i], along, across) < 1.1
+        np.copyto(owner[win], i, where=inside, casting='unsafe')
+        np.copyto(rel[win], np.minimum(rel[win], 0.5), where=inside)
     centres = (np.arange(size, dtype=np.float32) + 0.5)/size
-    dy, dx = centres[:, None] - per_cell(c.ny, lab), centres - per_cell(c.nx, lab)
-    rn = _ellipse_radius(dy, dx, per_cell(c.nang, lab), per_cell(c.rx, lab) + 1e-6, per_cell(c.ry, lab) + 1e-6)
-    return SimpleNamespace(lab=lab, rho=rho, dy=dy, dx=dx, rn=np.where(lab >= 0, rn, 9).astype(np.float32))
+    dy, dx = centres[:, None] - per_cell(c.nucleus_y, owner), centres - per_cell(c.nucleus_x, owner)
+    rn = _ellipse_radius(dy, dx, per_cell(c.nucleus_angle, owner), per_cell(c.nucleus_semiaxis_along, owner) + 1e-6,
+                         per_cell(c.nucleus_semiaxis_across, owner) + 1e-6)
+    return CellMaps(owner=owner, cell_rel_dist=rel, nucleus_rel_dist=np.where(owner >= 0, rn, 9).astype(np.float32),
+                    nucleus_dy=dy, nucleus_dx=dx)
 
 # %% ../nbs/02_cells.ipynb #8bf4048f
-def cell_at(g:SimpleNamespace, ys, xs)->np.ndarray:
-    "The cell (`lab`) under each point (clipped to the field)."
-    size = g.lab.shape[0]
-    return g.lab[np.clip((np.asarray(ys)*size).astype(int), 0, size - 1), np.clip((np.asarray(xs)*size).astype(int), 0, size - 1)]
+def cell_at(maps:CellMaps, ys, xs)->np.ndarray:
+    "The cell (`owner`) under each point (clipped to the field)."
+    size = maps.owner.shape[0]
+    iy, ix = (np.clip((np.asarray(v)*size).astype(int), 0, size - 1) for v in (ys, xs))
+    return maps.owner[iy, ix]
 
-def clip_to_cells(g:SimpleNamespace, ys, xs, owner)->np.ndarray:
+def clip_to_cells(maps:CellMaps, ys, xs, owner)->np.ndarray:
     "Mask of the points of each curve (rows) before it first leaves its `owner` cell or the field."
-    inside = (cell_at(g, ys, xs) == np.asarray(owner)[:, None]) & (ys >= 0) & (ys < 1) & (xs >= 0) & (xs < 1)
+    inside = (cell_at(maps, ys, xs) == np.asarray(owner)[:, None]) & (ys >= 0) & (ys < 1) & (xs >= 0) & (xs < 1)
     return np.cumprod(inside, 1).astype(bool)
 
-def nucleolus_points(c:SimpleNamespace):
+# %% ../nbs/02_cells.ipynb #cff89c20
+def nucleolus_points(c:Cells):
     "Centres (field units) and brightness of the nucleoli of all cells."
     on = np.arange(4) < c.n_nucleoli[:, None]
-    u, v = c.nl_r*np.cos(c.nl_a)*c.rx[:, None], c.nl_r*np.sin(c.nl_a)*c.ry[:, None]
-    ca, sa = np.cos(c.nang)[:, None], np.sin(c.nang)[:, None]
-    return (c.ny[:, None] + u*sa + v*ca)[on], (c.nx[:, None] + u*ca - v*sa)[on], c.nl_b[on]
+    u = c.nucleolus_distance*np.cos(c.nucleolus_angle)*c.nucleus_semiaxis_along[:, None]
+    v = c.nucleolus_distance*np.sin(c.nucleolus_angle)*c.nucleus_semiaxis_across[:, None]
+    ca, sa = np.cos(c.nucleus_angle)[:, None], np.sin(c.nucleus_angle)[:, None]
+    ys, xs = c.nucleus_y[:, None] + u*sa + v*ca, c.nucleus_x[:, None] + u*ca - v*sa
+    return ys[on], xs[on], c.nucleolus_brightness[on]
 
-def mtoc_points(c:SimpleNamespace, dist:float=1.2):
-    "Beside each nucleus towards the cell's polarity angle `phi`, `dist` nucleus radii from its centre."
-    r = np.sqrt(c.ry*c.rx)*dist
-    return c.ny + r*np.sin(c.phi), c.nx + r*np.cos(c.phi)
+def mtoc_points(c:Cells, dist:float=1.2):
+    "Beside each nucleus towards the cell's `polarity_angle`, `dist` nucleus radii from its centre."
+    r = np.sqrt(c.nucleus_semiaxis_across*c.nucleus_semiaxis_along)*dist
+    return c.nucleus_y + r*np.sin(c.polarity_angle), c.nucleus_x + r*np.cos(c.polarity_angle)
 
-def outline(lab:np.ndarray, between_cells:bool=False)->np.ndarray:
+# %% ../nbs/02_cells.ipynb #c964cbe7
+def outline(owner:np.ndarray, between_cells:bool=False)->np.ndarray:
     "Pixels of cells next to another cell or (unless `between_cells`) to the background."
-    p = np.pad(lab, 1, mode='edge')
+    p = np.pad(owner, 1, mode='edge')
     nb = np.stack([p[:-2, 1:-1], p[2:, 1:-1], p[1:-1, :-2], p[1:-1, 2:]])
-    return (lab >= 0) & ((nb != lab) & ((nb >= 0) if between_cells else True)).any(0)
+    return (owner >= 0) & ((nb != owner) & ((nb >= 0) if between_cells else True)).any(0)
+
+# %% ../nbs/02_cells.ipynb #57b83d98
+def microtubule_curves(
+    rng:np.random.Generator,
+    c:Cells, # the cells
+    maps:CellMaps, # their per-pixel maps
+    spacing:float, # point spacing, field units
+    n_per_cell:int=90, # filaments per interphase cell
+):
+    "Microtubules from the MTOC of each interphase cell: points (one row per filament), those inside it."
+    owner = np.repeat(np.flatnonzero(c.stage != MITOTIC), n_per_cell)
+    my, mx = mtoc_points(c)
+    n_steps = int(1.8*c.cell_radius.max()/spacing)
+    ys, xs = walks(rng, my[owner], mx[owner], rng.uniform(0, 2*np.pi, len(owner)), n_steps, spacing, 0.25)
+    return ys, xs, clip_to_cells(maps, ys, xs, owner)
+
+def spindle_lines(
+    c:Cells, # cells
+    spacing:float, # point spacing, field units
+    n:int=11, # fibres from each pole
+):
+    "Points of the spindle fibres of the mitotic cells, from each pole to the metaphase plate."
+    i = np.flatnonzero(c.stage == MITOTIC)
+    ny, nx = c.nucleus_y[i][:, None], c.nucleus_x[i][:, None]
+    ang, across = c.nucleus_angle[i][:, None], c.nucleus_semiaxis_across[i][:, None]
+    ca, sa = np.cos(ang), np.sin(ang)
+    t = np.linspace(-0.8, 0.8, n)*across  # along the plate, which lies across the spindle axis `nucleus_angle`
+    plate_y, plate_x = ny + t*ca, nx - t*sa
+    poles = [np.broadcast_to(v, t.shape) for s in (-1, 1) for v in (ny + s*1.3*across*sa, nx + s*1.3*across*ca)]
+    y0, x0 = np.concatenate(poles[0::2]).ravel(), np.concatenate(poles[1::2]).ravel()
+    return segments(y0, x0, np.tile(plate_y.ravel(), 2), np.tile(plate_x.ravel(), 2), spacing)
+
+def bridge_line(
+    c:Cells, # cells
+    spacing:float, # point spacing, field units
+):
+    "Points of the cytokinetic bridge between the daughter cells (if any) and its midpoint, the midbody."
+    j = np.flatnonzero(c.stage == DAUGHTER)
+    if len(j) < 2: return np.zeros((0, 1)), np.zeros((0, 1)), np.zeros(0), np.zeros(0)
+    p, q = np.array([c.nucleus_y[j[0]], c.nucleus_x[j[0]]]), np.array([c.nucleus_y[j[1]], c.nucleus_x[j[1]]])
+    u = (q - p)*c.nucleus_semiaxis_across[j[0]]/np.hypot(*(q - p))  # from a nucleus centre to its edge, to the other
+    ys, xs = segments(*(np.array([v]) for v in (*(p + u), *(q - u))), spacing)
+    return ys, xs, np.array([(p[0] + q[0])/2]), np.array([(p[1] + q[1])/2])
 
 # %% ../nbs/02_cells.ipynb #e6fc8b46
+@dataclass(eq=False)
+class Field:
+    "A field of cells and the structures that the stains and protein patterns draw from."
+    size:int # image side in pixels
+    cells:Cells # the cells
+    maps:CellMaps # their per-pixel maps
+    n_cells:int # number of cells
+    point_spacing:float # distance between the points of drawn lines and filaments (0.8 px), field units
+    cell_mask:np.ndarray # 1 in the cells, 0 on the background
+    nucleus_mask:np.ndarray # 1 in the nuclei, fading to 0 over the outer 15% of their radius
+    cytoplasm_mask:np.ndarray # `cell_mask` less `nucleus_mask`
+    perinuclear:np.ndarray # the cytoplasm, weighted by closeness to the nucleus (1 at its edge, decaying outwards)
+    nucleolus_y:np.ndarray # y of the centre of every nucleolus of the field
+    nucleolus_x:np.ndarray # x of the centre of every nucleolus of the field
+    nucleolus_radius:float # size (Gaussian radius) of the nucleoli, field units
+    nucleoli:np.ndarray # image of the nucleoli, 0..1, inside the nuclei
+    microtubule_points:tuple # (ys, xs, inside): the points of each filament (rows) and which lie in its cell
+    microtubules:np.ndarray # image of the microtubule filaments
+    spindle:np.ndarray # image of the spindle fibres of the mitotic cells
+    bridge:np.ndarray # image of the cytokinetic bridge between daughter cells and of its midbody
+    er:np.ndarray # image of the endoplasmic reticulum and the nuclear envelope
+
 def make_field(
     seed:int, # image seed
     size:int, # image side in pixels
-    labels=(), # the image's classes: *mitotic spindle* and *cytokinetic bridge* need special cells, *cell junctions* touching ones
-)->SimpleNamespace:
+    labels=(), # the image's classes: *mitotic spindle*, *cytokinetic bridge* and *cell junctions* need special cells
+)->Field:
     "The cells of image `seed` and the structures that the stains and protein patterns draw from."
     rng = rng_for(seed, 'cells')
     mitotic, dividing, confluent = rng.random(3) < (0.15, 0.1, 0.25)
     c = sample_cells(rng, mitotic or 17 in labels, dividing or 16 in labels, confluent or 22 in labels)
     g = rasterize(c, size)
-    f = SimpleNamespace(size=size, c=c, g=g, n=len(c.R), px=0.8/size, cell=(g.lab >= 0).astype(np.float32))
-    f.nuc = np.clip((1 - g.rn)/0.15, 0, 1)
-    f.cyto = f.cell*(1 - f.nuc)
-    f.perinuc = np.exp(-np.maximum(g.rn - 1, 0)/1.2)*f.cyto
-    *f.nl, brightness = nucleolus_points(c)
-    f.nl_r = 0.2*c.r0
-    f.nucleoli = np.minimum(draw(size, *f.nl, f.nl_r, brightness), 1)*f.nuc
-    ys, xs, ok = f.mt_curves = microtubule_curves(rng_for(seed, 'microtubules'), f)
-    f.microtubules = np.minimum(draw(size, ys[ok], xs[ok], 0.0012, 1., f.px), 1.5)
-    f.spindle = np.minimum(draw(size, *spindle_lines(c, f.px), 0.0015, 0.8, f.px), 1.5)
-    *bridge, my, mx = bridge_line(c, f.px)
-    f.bridge = draw(size, *bridge, 0.0025, 1., f.px) + draw(size, my, mx, 0.004, 1.)
+    spacing, cell = 0.8/size, (g.owner >= 0).astype(np.float32)
+    nuc = np.clip((1 - g.nucleus_rel_dist)/0.15, 0, 1)
+    cyto = cell*(1 - nuc)
+    perinuc = np.exp(-np.maximum(g.nucleus_rel_dist - 1, 0)/1.2)*cyto
+    nl_y, nl_x, brightness = nucleolus_points(c)
+    nl_radius = 0.2*c.typical_nucleus_radius
+    ys, xs, ok = mt_points = microtubule_curves(rng_for(seed, 'microtubules'), c, g, spacing)
+    *bridge, my, mx = bridge_line(c, spacing)
     er = ridges(smooth_noise(rng_for(seed, 'er'), size, 0.0035*size), 0.35)
-    f.er = f.cyto*(0.15 + 0.85*f.perinuc)*(0.3 + 0.7*er) + 0.2*ring(g.rn, 1, 0.1)*f.cell
-    return f
-
-# %% ../nbs/02_cells.ipynb #57b83d98
-def microtubule_curves(
-    rng:np.random.Generator,
-    f:SimpleNamespace, # a field with cells `c`, maps `g` and point spacing `px`
-    n_per_cell:int=90, # filaments per interphase cell
-):
-    "Microtubules growing from each interphase cell's MTOC: points (one row per filament) and the mask of those inside the cell."
-    owner = np.repeat(np.flatnonzero(f.c.kind != 1), n_per_cell)
-    my, mx = mtoc_points(f.c)
-    ys, xs = walks(rng, my[owner], mx[owner], rng.uniform(0, 2*np.pi, len(owner)), int(1.8*f.c.R.max()/f.px), f.px, 0.25)
-    return ys, xs, clip_to_cells(f.g, ys, xs, owner)
-
-def spindle_lines(
-    c:SimpleNamespace, # cells
-    spacing:float, # point spacing, field units
-    n:int=11, # fibres from each pole
-):
-    "Points of the spindle fibres of the mitotic cells, from each pole to the metaphase plate."
-    i = np.flatnonzero(c.kind == 1)
-    ca, sa, ry = np.cos(c.nang[i])[:, None], np.sin(c.nang[i])[:, None], c.ry[i][:, None]
-    t = np.linspace(-0.8, 0.8, n)*ry  # along the plate, which lies across the spindle axis `nang`
-    plate_y, plate_x = c.ny[i][:, None] + t*ca, c.nx[i][:, None] - t*sa
-    poles = [np.broadcast_to(v, t.shape) for s in (-1, 1) for v in (c.ny[i][:, None] + s*1.3*ry*sa, c.nx[i][:, None] + s*1.3*ry*ca)]
-    y0, x0 = np.concatenate(poles[0::2]).ravel(), np.concatenate(poles[1::2]).ravel()
-    return segments(y0, x0, np.tile(plate_y.ravel(), 2), np.tile(plate_x.ravel(), 2), spacing)
-
-def bridge_line(
-    c:SimpleNamespace, # cells
-    spacing:float, # point spacing, field units
-):
-    "Points of the cytokinetic bridge between the daughter cells (none without them) and its midpoint, the midbody."
-    j = np.flatnonzero(c.kind == 2)
-    if len(j) < 2: return np.zeros((0, 1)), np.zeros((0, 1)), np.zeros(0), np.zeros(0)
-    p, q = np.array([c.ny[j[0]], c.nx[j[0]]]), np.array([c.ny[j[1]], c.nx[j[1]]])
-    u = (q - p)*c.ry[j[0]]/np.hypot(*(q - p))  # from a nucleus centre to its edge, towards the other nucleus
-    ys, xs = segments(*(np.array([v]) for v in (*(p + u), *(q - u))), spacing)
-    return ys, xs, np.array([(p[0] + q[0])/2]), np.array([(p[1] + q[1])/2])
+    return Field(size=size, cells=c, maps=g, n_cells=len(c), point_spacing=spacing, cell_mask=cell, nucleus_mask=nuc,
+        cytoplasm_mask=cyto, perinuclear=perinuc, nucleolus_y=nl_y, nucleolus_x=nl_x, nucleolus_radius=nl_radius,
+        nucleoli=np.minimum(draw(size, nl_y, nl_x, nl_radius, brightness), 1)*nuc, microtubule_points=mt_points,
+        microtubules=np.minimum(draw(size, ys[ok], xs[ok], 0.0012, 1., spacing), 1.5),
+        spindle=np.minimum(draw(size, *spindle_lines(c, spacing), 0.0015, 0.8, spacing), 1.5),
+        bridge=draw(size, *bridge, 0.0025, 1., spacing) + draw(size, my, mx, 0.004, 1.),
+        er=cyto*(0.15 + 0.85*perinuc)*(0.3 + 0.7*er) + 0.2*ring(g.nucleus_rel_dist, 1, 0.1)*cell)
 
 # %% ../nbs/02_cells.ipynb #ff4e4e16
-def stain_blue(f:SimpleNamespace, rng:np.random.Generator)->np.ndarray:
+def stain_blue(f:Field, rng:np.random.Generator)->np.ndarray:
     "DAPI: nuclei with chromatin texture and darker nucleoli, brightness varying per cell."
     chromatin = 0.75 + 0.25*np.clip(smooth_noise(rng, f.size, 0.005*f.size), -2.5, 2.5)
-    return f.nuc*chromatin*(1 - 0.6*f.nucleoli)*per_cell(f.c.blue, f.g.lab)
+    return f.nucleus_mask*chromatin*(1 - 0.6*f.nucleoli)*per_cell(f.cells.blue_brightness, f.maps.owner)
 
-def stain_red(f:SimpleNamespace)->np.ndarray:
+def stain_red(f:Field)->np.ndarray:
     "Anti-tubulin: microtubules over diffuse cytoplasmic tubulin; spindles and bridges of dividing cells."
-    return (0.5*f.microtubules*(1 - 0.6*f.nuc) + f.cyto*(0.05 + 0.15*f.perinuc) + 0.6*f.spindle + f.bridge)*per_cell(f.c.red, f.g.lab)
+    tubulin = (0.5*f.microtubules*(1 - 0.6*f.nucleus_mask) + f.cytoplasm_mask*(0.05 + 0.15*f.perinuclear)
+               + 0.6*f.spindle + f.bridge)
+    return tubulin*per_cell(f.cells.red_brightness, f.maps.owner)
 
-def stain_yellow(f:SimpleNamespace)->np.ndarray:
+def stain_yellow(f:Field)->np.ndarray:
     "Anti-calreticulin: the reticular endoplasmic reticulum, densest around the nucleus."
-    return f.er*per_cell(f.c.yellow, f.g.lab)
+    return f.er*per_cell(f.cells.yellow_brightness, f.maps.owner)

@@ -1,4 +1,4 @@
-"""Class names, channel order, published channel statistics and default paths shared by every notebook.
+"""Constants, default paths, safe writes, user errors and progress in logs, shared by every notebook.
 
 Docs: https://hpaic-nb.github.io/hpaic_nb/core.html.md"""
 
@@ -6,7 +6,7 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #bf9391ad
 from __future__ import annotations
-import argparse, atexit, hashlib, os, shlex, shutil, subprocess, sys, tempfile, time
+import argparse, atexit, errno, hashlib, os, shlex, shutil, subprocess, sys, tempfile, time
 from contextlib import contextmanager
 from pathlib import Path
 import fastprogress
@@ -72,13 +72,13 @@ def real_labels_dir(
 def real_fields_dir(
     start:Path|str|None=None, # folder to search up from (default: the working directory)
 )->Path|None:
-    "The folder of the 40 real labelled challenge fields in the Kaggle layout (`train.csv`, `train/`), or `None` if absent."
+    "The folder of the 40 real labelled challenge fields (Kaggle layout), or `None` if absent."
     real = real_labels_dir(start)
     return real/'real_kaggle' if real is not None and (real/'real_kaggle'/'train.csv').is_file() else None
 
 # %% ../nbs/00_core.ipynb #582e16c0
 def figures_dir()->Path:
-    "The figures folder, created if missing: `$HPAIC_FIGURES` if set (`make demo` points it under `runs/`), else `figures/`."
+    "The figures folder, created if missing: `$HPAIC_FIGURES` if set, else `figures/`."
     d = Path(os.environ.get('HPAIC_FIGURES') or project_root()/'figures')
     d.mkdir(parents=True, exist_ok=True)
     return d
@@ -109,14 +109,14 @@ def save_atomic(
 def remove_partials(
     folder, # a folder this process alone writes to
 )->list:
-    "Delete the temporary files that interrupted `save_atomic` calls left in `folder`; returns their names."
+    "Delete the temporaries that interrupted `save_atomic` calls left in `folder`; returns their names."
     left = sorted(Path(folder).glob(f'.*{PARTIAL}*'))
     for p in left: p.unlink(missing_ok=True)
     return [p.name for p in left]
 
 # %% ../nbs/00_core.ipynb #812f763d
 class HPAICError(Exception):
-    "An expected problem with what the user gave (a file, a row, an argument); commands report it in one line."
+    "An expected problem with what the user gave (a file, a row, an argument)."
 
 class InputError(HPAICError, ValueError):
     "A bad value: in a label file, an image, an argument or a model file."
@@ -130,23 +130,25 @@ class RunExistsError(HPAICError, FileExistsError):
 # %% ../nbs/00_core.ipynb #514ab182
 DEBUG_ENV = 'HPAIC_DEBUG'
 def error_line(e:BaseException)->str:
-    "The one-line message of `e`: its last non-empty line (a worker's exception re-raised by torch ends with the original)."
+    "The last non-empty line of `e`'s message (a torch worker's exception ends with the original)."
     lines = [l for l in str(e).splitlines() if l.strip()]
     return lines[-1].strip() if lines else type(e).__name__
 
+# %% ../nbs/00_core.ipynb #7c744914
 @contextmanager
 def cli_errors(
-    command, # the `call_parse` function whose body this is: only when it runs as a command are errors turned into lines
+    command, # the `call_parse` function whose body this is: errors become lines only when it runs as a command
     debug:bool=False, # re-raise, showing the traceback (also with `HPAIC_DEBUG=1`)
     rerun:str='run the same command again', # how to continue after Ctrl-C
 ):
-    "In a console command: an `HPAICError` becomes one line on stderr and exit status 2; Ctrl-C one line and status 130."
+    "In a console command, an `HPAICError` (exit status 2) or Ctrl-C (130) is reported in one line."
     prog = Path(sys.argv[0]).name
     try: yield
     except (HPAICError, KeyboardInterrupt) as e:
         if debug or os.environ.get(DEBUG_ENV) == '1' or not is_cli(command): raise
         interrupted = isinstance(e, KeyboardInterrupt)
-        print(f"{prog}: {'interrupted: ' + rerun + ' to continue' if interrupted else 'error: ' + error_line(e)}", file=sys.stderr)
+        print(f"{prog}: {'interrupted: ' + rerun + ' to continue' if interrupted else 'error: ' + error_line(e)}",
+              file=sys.stderr)
         raise SystemExit(130 if interrupted else 2) from None
 
 # %% ../nbs/00_core.ipynb #e17101ed
@@ -161,7 +163,7 @@ CACHE_ENV = 'HPAIC_CACHE'  # the cache root, when no `--cache-dir` is given
 def cache_root(
     cache_dir=None, # the cache root the user gave (`--cache-dir`), if any
 )->Path:
-    "The folder holding every cache: `cache_dir`, else `$HPAIC_CACHE`, else `~/.cache/hpaic_nb` (`$XDG_CACHE_HOME`)."
+    "The folder holding every cache: `cache_dir`, else `$HPAIC_CACHE`, else the user's cache folder."
     if cache_dir: return Path(cache_dir)
     if os.environ.get(CACHE_ENV): return Path(os.environ[CACHE_ENV])
     return Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache')/'hpaic_nb'
@@ -172,27 +174,30 @@ def writable_dir(
     what:str='cache folder', # what it is, for the message
     fix:str='pass a writable --cache-dir (cache_dir=), or set $HPAIC_CACHE', # what the user can do
 )->Path:
-    "`d`, created if missing, after checking that a file can be written in it; else an `InputError` saying what to pass."
+    "`d`, created if missing, if a file can be written in it; else an `InputError` saying what to pass."
     d = Path(d)
     try:
+        if d.exists() and not d.is_dir(): raise NotADirectoryError(errno.ENOTDIR, 'a file, not a folder')
         d.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=d).close()
     except OSError as e: raise InputError(f"{d}: the {what} cannot be written ({e.strerror}): {fix}") from None
     return d
 
+# %% ../nbs/00_core.ipynb #c6016eca
 def folder_cache(
     folder, # a folder of images
     cache_dir=None, # the cache root (default: `cache_root()`)
 )->Path:
-    "The writable cache folder of image folder `folder`: `<cache root>/<parent>_<name>-<hash of its absolute path>`."
-    folder = Path(folder).resolve()
+    "The writable cache entry of `folder`: `<cache root>/<parent>_<name>-<hash of its absolute path>`."
+    # an error names the root the user gave
+    folder, root = Path(folder).resolve(), writable_dir(cache_root(cache_dir))
     key = hashlib.sha1(str(folder).encode()).hexdigest()[:12]
-    return writable_dir(cache_root(cache_dir)/f'{folder.parent.name}_{folder.name}-{key}')
+    return writable_dir(root/f'{folder.parent.name}_{folder.name}-{key}')
 
 # %% ../nbs/00_core.ipynb #abe78dd9
 PROGRESS_ENV = 'HPAIC_PROGRESS'  # 'bars' or 'lines' overrides `show_bars`
 def show_bars()->bool:
-    "Whether progress shows as bars (a notebook, a terminal) rather than lines (a log file, a pipe): see `$HPAIC_PROGRESS`."
+    "Whether progress shows as bars (a notebook, a terminal) rather than lines (a log file, a pipe)."
     mode = os.environ.get(PROGRESS_ENV, '')
     if mode in ('bars', 'lines'): return mode == 'bars'
     return IN_NOTEBOOK or getattr(sys.stdout, 'isatty', lambda: False)()
@@ -214,7 +219,8 @@ def auto_progress_bar(*args, **kwargs):
     "fastprogress's `progress_bar`, or a bar that draws nothing where `show_bars()` is false."
     return (BARS[1] if show_bars() else ProgressBar)(*args, **kwargs)
 
-for m in [fastprogress.fastprogress, *sys.modules.values()]:  # fastai and fastcore look them up in modules that imported them
+# fastai and fastcore look the bars up in the modules that imported them
+for m in [fastprogress.fastprogress, *sys.modules.values()]:
     for name, own, auto in (('master_bar', BARS[0], auto_master_bar), ('progress_bar', BARS[1], auto_progress_bar)):
         if vars(m).get(name) is own: setattr(m, name, auto)
 
@@ -230,18 +236,20 @@ def rate_line(
     done = f'{n} of {total}' if total is not None and n != total else f'{n}'
     return f"{what}: {done} {unit} in {seconds:.1f} s ({n / max(seconds, 1e-9):.1f} {unit}/s)"
 
+# %% ../nbs/00_core.ipynb #c279596c
 def tracked(
     items, # an iterable
     total:int, # its length
     what:str, # the step, for the log line
     every:float=300., # seconds between log lines while it runs
 ):
-    "Iterate `items` under a progress bar, or, in a log, with `rate_line`s: every `every` seconds and at the end."
+    "Iterate `items` under a progress bar, or in a log with a `rate_line` every `every` s and at the end."
     if show_bars(): yield from auto_progress_bar(items, total=total, leave=False); return
     start = last = time.monotonic(); n = 0
     for n, x in enumerate(items, 1):
         yield x
-        if time.monotonic() - last >= every: print(rate_line(what, n, time.monotonic() - start, total), flush=True); last = time.monotonic()
+        if time.monotonic() - last >= every:
+            print(rate_line(what, n, time.monotonic() - start, total), flush=True); last = time.monotonic()
     print(rate_line(what, n, time.monotonic() - start), flush=True)
 
 # %% ../nbs/00_core.ipynb #39cc943b
@@ -261,7 +269,7 @@ def timed(
 def read_only_view(
     src, # the folder to show read-only
 ):
-    "A folder with the content of `src` that this process cannot write (None, with one line saying why, where impossible)."
+    "A folder with the content of `src` that this process cannot write (None where impossible)."
     src = Path(src).resolve()
     with tempfile.TemporaryDirectory(prefix='hpaic_ro_') as tmp:
         view = Path(tmp)/src.name
@@ -273,16 +281,20 @@ def read_only_view(
                 for p in (view, *view.rglob('*')): p.chmod(p.stat().st_mode | 0o200)
             return
         view.mkdir()
-        mount = subprocess.run(f'mount --bind {shlex.quote(str(src))} {shlex.quote(str(view))} && mount -o remount,ro,bind {shlex.quote(str(view))}',
+        mount = subprocess.run(f'mount --bind {shlex.quote(str(src))} {shlex.quote(str(view))} '
+                               f'&& mount -o remount,ro,bind {shlex.quote(str(view))}',
                                shell=True, capture_output=True, text=True)
-        if mount.returncode: print(f'read_only_view: cannot mount {src} read-only here ({error_line(Exception(mount.stderr))})'); yield None; return
+        if mount.returncode:
+            print(f'read_only_view: cannot mount {src} read-only here ({error_line(Exception(mount.stderr))})')
+            yield None; return
         unmount = lambda: subprocess.run(['umount', str(view)], capture_output=True)
         atexit.register(unmount)  # also when the process ends inside the `with`
         try: yield view
         finally: unmount(); atexit.unregister(unmount)
 
 def folder_state(
-    folder, # a folder
+    folder, # a folder: its state is what a read-only run must leave as it was
 )->dict:
-    "Relative path -> (size, modification time) of every file and folder under `folder`: what a read-only run must leave as it was."
-    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(Path(folder).rglob('*'))}
+    "Relative path -> (size, modification time) of every file and folder under `folder`."
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(Path(folder).rglob('*'))}

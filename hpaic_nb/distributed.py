@@ -46,7 +46,7 @@ def backend_device()->torch.device:
 # %% ../nbs/07_distributed.ipynb #5e5e2b81
 @patch
 def _broadcast(self:DistributedDL, t, rank):
-    "Broadcast `t` from `rank` to all other ranks, on the backend's device (fastai's version assumes CUDA)."
+    "Broadcast `t` from `rank` to the other ranks on the backend's device (fastai's assumes CUDA)."
     t = LongTensor(t).to(backend_device())
     torch.distributed.broadcast(t, rank)
     return t.cpu().tolist()
@@ -61,15 +61,16 @@ def rng(self:DistributedDL):
 def _announce(learn:Learner):
     "Print this process's part of the job: rank, backend, device, shard and batch sizes."
     n, bs = num_processes(), learn.dls.train.bs
-    print(f"hpaic_nb.distributed: process {rank_distrib()} of {n}, {torch.distributed.get_backend()} on {learn.dls.device}, "
-          f"{-(-learn.dls.train.n // n)} training images per epoch, batch {bs} (effective {bs * n})", flush=True)
+    print(f"hpaic_nb.distributed: process {rank_distrib()} of {n}, {torch.distributed.get_backend()} "
+          f"on {learn.dls.device}, {-(-learn.dls.train.n // n)} training images per epoch, "
+          f"batch {bs} (effective {bs * n})", flush=True)
 
 # %% ../nbs/07_distributed.ipynb #ba72c616
 @contextmanager
 def distributed(
     learn:Learner, # the learner to fit and evaluate data-parallel
 ):
-    "Run `learn`'s fits and predictions data-parallel across the processes of a launch; a no-op in a single process."
+    "Run `learn`'s fits and predictions data-parallel across a launch's processes (a no-op in one)."
     if not is_distributed(): yield learn; return
     cuda = join_processes().type == 'cuda'
     with learn.distrib_ctx(sync_bn=cuda, cpu=not cuda):
@@ -100,7 +101,7 @@ def kept_random_states():
 def main_process_value(
     f, # function without arguments; its result must be picklable
 ):
-    "`f()` computed by rank 0 alone, its random states kept, and sent to every process (just `f()` in a single process)."
+    "`f()` run by rank 0 alone (random states kept) and sent to every process; `f()` in one process."
     if not is_distributed(): return f()
     join_processes()
     res = [None]

@@ -1,4 +1,5 @@
-"""Near-duplicate images among the train, test and external HPA images, found by perceptual hashes of the nucleus channel: the pairs, groups to keep on one side of every split, and the test images whose labels are known.
+"""Near-duplicate images among the train, test and external HPA images, found by perceptual hashes of the nucleus
+channel: the pairs, groups to keep on one side of every split, and the test images whose labels are known.
 
 Docs: https://hpaic-nb.github.io/hpaic_nb/duplicates.html.md"""
 
@@ -24,9 +25,10 @@ from scipy.sparse.csgraph import connected_components
 from fastcore.parallel import ProcessPoolExecutor, defaults
 from fastcore.meta import delegates
 from fastcore.script import call_parse
-from .core import (InputError, MissingFileError, RunExistsError, cli_errors, folder_cache, remove_partials, save_atomic,
-                           timed, tracked)
-from .data import read_csv_cells, dihedral_views, open_channel, read_labels, read_sample_submission, scan_channel_files
+from .core import (InputError, MissingFileError, RunExistsError, cli_errors, folder_cache, remove_partials,
+                           save_atomic, timed, tracked)
+from .files import read_csv_cells, open_channel, read_labels, read_sample_submission, scan_channel_files
+from .data import dihedral_views
 
 # %% ../nbs/05_duplicates.ipynb #3cbd411f
 HASH_CHANNEL = 'blue'  # the nucleus (DAPI) stain: bright in every field; searched
@@ -44,7 +46,7 @@ def phash64(
 def dihedral_phash(
     plane:np.ndarray, # an `H×W` uint8 channel
 )->np.ndarray|None:
-    "`(8,)` uint64 pHashes of the 8 `dihedral_views` of `plane` (view 0: as given), or None for a blank one."
+    "`(8,)` uint64 pHashes of the 8 `dihedral_views` of `plane` (0: as given), or None for a blank one."
     if plane.std() < BLANK_STD: return None
     small = np.asarray(Image.fromarray(plane).resize((HASH_SIDE, HASH_SIDE), Image.LANCZOS))  # what phash does first
     return np.array([phash64(v) for v in dihedral_views(small)], np.uint64)
@@ -57,19 +59,21 @@ def hash_distance(
     "The number of bits in which `a` as stored differs from the closest dihedral view of `b`."
     return int(np.bitwise_count(np.uint64(a[0]) ^ np.asarray(b, np.uint64)).min())
 
+# %% ../nbs/05_duplicates.ipynb #7b816f7c
 def sample_hash(
     folder, # folder holding the channel files
-    id:str, # sample Id
+    id:str, # sample Id (a large JPEG is decoded at a reduced scale, `HASH_DRAFT`)
     channel:str=HASH_CHANNEL, # the channel to hash
 )->np.ndarray|None:
-    "`dihedral_phash` of a channel of sample `id` (None if blank); a large JPEG is decoded at a reduced scale."
+    "`dihedral_phash` of a channel of sample `id` (None if blank)."
     return dihedral_phash(open_channel(folder, id, channel, draft=HASH_DRAFT))
 
 # %% ../nbs/05_duplicates.ipynb #accf1bcb
-SEARCH_TILE = (32, 4096)  # images whose stored hash × images whose 8 views are compared at once: 10 bytes each per thread
+# images whose stored hash × images whose 8 views are compared at once: 10 bytes each per thread
+SEARCH_TILE = (32, 4096)
 
 def _tile_distance(hT, a, j0:int, bufs)->np.ndarray:
-    "Distances (uint8) of the hashes `a` (rows, 1) to the images `j0..` of `hT` (`(8, n)`: one row per view)."
+    "Distances (uint8) of hashes `a` (rows, 1) to the images `j0..` of `hT` (`(8, n)`: a row per view)."
     x, c, d = (b[:, :min(b.shape[1], hT.shape[1] - j0)] for b in bufs)
     for k in range(8):
         np.bitwise_xor(a, hT[k, None, j0:j0 + x.shape[1]], out=x)
@@ -79,7 +83,7 @@ def _tile_distance(hT, a, j0:int, bufs)->np.ndarray:
 
 # %% ../nbs/05_duplicates.ipynb #505d09b7
 def _block_pairs(hT, i0:int, max_distance:int, tile=SEARCH_TILE)->tuple:
-    "(i, j, distance) of the pairs i < j within `max_distance` whose i is in the block of rows starting at `i0`."
+    "(i, j, distance) of the pairs i < j within `max_distance` whose i is in the row block at `i0`."
     a = hT[0, i0:i0 + tile[0], None]
     bufs = [np.empty((len(a), tile[1]), t) for t in (np.uint64, np.uint8, np.uint8)]
     out = []
@@ -102,7 +106,7 @@ def near_pairs(
     n_threads:int=1, # threads comparing blocks of rows (NumPy releases the GIL)
     tile:tuple=SEARCH_TILE, # images compared at once (stored hashes × views)
 )->tuple:
-    "(i, j, distance) arrays of every pair of rows i < j of `h` with `hash_distance(h[i], h[j]) <= max_distance`."
+    "(i, j, distance) arrays of every pair of rows i < j of `h` within `max_distance` (`hash_distance`)."
     _check_distance(max_distance)
     hT = np.ascontiguousarray(np.asarray(h, np.uint64).reshape(-1, 8).T)
     with ThreadPoolExecutor(max(1, n_threads)) as ex:
@@ -112,11 +116,14 @@ def near_pairs(
     return i, j, d.astype(int)
 
 # %% ../nbs/05_duplicates.ipynb #d5c24b5f
-MAX_DISTANCE = 6  # the largest blue hash distance of a duplicate pair (copies of generated and real fields <= 6; distinct real fields >= 18)
-CONFIRM_DISTANCE = 16  # the largest yellow distance that confirms it (copies of real fields <= 14; chance blue matches >= 20)
+MAX_DISTANCE = 6  # the largest blue hash distance of a duplicate pair
+CONFIRM_DISTANCE = 16  # the largest yellow distance that confirms it
+# measured: copies of generated and real fields <= 6 in blue, distinct real fields >= 18;
+# copies of real fields <= 14 in yellow, chance blue matches >= 20
 
 # %% ../nbs/05_duplicates.ipynb #428aef8a
-HASH_COLS, CONFIRM_COLS = [f'h{k}' for k in range(8)], [f'c{k}' for k in range(8)]  # the searched and the confirming channel's hashes
+# the searched and the confirming channel's hashes
+HASH_COLS, CONFIRM_COLS = [f'h{k}' for k in range(8)], [f'c{k}' for k in range(8)]
 
 def _hex(h:np.ndarray|None)->list:
     "The 8 hashes `h` as 16-digit hex strings, or 8 empty strings for a blank channel (None)."
@@ -134,7 +141,8 @@ def read_hash_cache(fn)->pd.DataFrame|None:
     if not fn.is_file(): return None
     df = read_csv_cells(fn)
     if list(df.columns) != ['Id', 'files', *HASH_COLS, *CONFIRM_COLS]:
-        raise InputError(f"{fn}: not a hash cache written by hpaic_nb (columns {list(df.columns)}); remove it or pass another cache folder")
+        raise InputError(f"{fn}: not a hash cache written by hpaic_nb (columns {list(df.columns)}); "
+                         "remove it or pass another cache folder")
     return df
 
 def write_hash_cache(fn, tbl:pd.DataFrame):
@@ -148,7 +156,7 @@ def plan_hashes(
     cache=None, # the folder's hash cache file (None: none)
     files=None, # the `file_signature`s of `ids`, if already scanned (`scan_channel_files`)
 )->tuple:
-    "(hash table of `ids` with the cached hashes of unchanged files, NaN where to hash; rows in the cache)."
+    "(hash table of `ids` with the cached hashes of unchanged files, NaN to hash; rows in the cache)."
     tbl = pd.DataFrame({'Id': pd.Series(list(ids), dtype=str)})
     tbl['files'] = list(files) if files is not None else scan_channel_files(folder, tbl.Id)[0]
     old = read_hash_cache(cache) if cache else None
@@ -170,19 +178,22 @@ def hash_split(
     progress:bool=True, # show a progress bar (in a log, a line: `core.tracked`)
     files=None, # the `file_signature`s of `ids`, if already scanned
 )->pd.DataFrame:
-    "Hash table of `ids`: `Id`, `files`, `h0..h7` and `c0..c7` (hex, empty if blank); cached rows reused, the cache brought up to date."
+    "Hash table of `ids`: `Id`, `files`, hex `h0..h7` and `c0..c7` (empty if blank); updates `cache`."
     tbl, n_cached = plan_hashes(folder, ids, cache, files)
-    todo, hexes, saved = np.flatnonzero(tbl.h0.isna().values), tbl[HASH_COLS + CONFIRM_COLS].to_numpy(object), time.monotonic()
+    todo, hexes, saved = (np.flatnonzero(tbl.h0.isna().values), tbl[HASH_COLS + CONFIRM_COLS].to_numpy(object),
+                          time.monotonic())
     if len(todo) or (cache and n_cached != len(tbl)):
         with ProcessPoolExecutor(n_workers) as ex:
             try:
                 hashed = zip(todo, ex.map(partial(_hash_hex, folder), tbl.Id.to_numpy()[todo], chunksize=8))
                 for i, hx in (tracked(hashed, len(todo), f'hashes of {Path(folder).name}') if progress else hashed):
                     hexes[i] = hx
-                    if cache and time.monotonic() - saved > flush_every: _save_hashes(cache, tbl, hexes); saved = time.monotonic()
+                    if cache and time.monotonic() - saved > flush_every:
+                        _save_hashes(cache, tbl, hexes); saved = time.monotonic()
             finally:
                 if cache: _save_hashes(cache, tbl, hexes)
-    tbl = tbl.assign(**dict(zip(HASH_COLS + CONFIRM_COLS, hexes.T))).astype(dict.fromkeys(HASH_COLS + CONFIRM_COLS, str))
+    tbl = (tbl.assign(**dict(zip(HASH_COLS + CONFIRM_COLS, hexes.T)))
+              .astype(dict.fromkeys(HASH_COLS + CONFIRM_COLS, str)))
     tbl.attrs['hashed_now'] = len(todo)
     return tbl
 
@@ -201,7 +212,7 @@ def hash_array(
 def confirm_distances(
     a:pd.DataFrame, b:pd.DataFrame, # the hash-table rows of the first and second image of each pair
 )->np.ndarray:
-    "The confirming channel's distance (`CONFIRM_COLS`) of each pair of rows, -1 where either image's is blank."
+    "The confirming channel's distance (`CONFIRM_COLS`) of each pair of rows, -1 where either is blank."
     d, (ra, ha), (rb, hb) = np.full(len(a), -1), hash_array(a, CONFIRM_COLS), hash_array(b, CONFIRM_COLS)
     both = np.intersect1d(ra, rb)
     d[both] = np.bitwise_count(ha[np.searchsorted(ra, both), :1] ^ hb[np.searchsorted(rb, both)]).min(1)
@@ -214,15 +225,17 @@ def duplicate_pairs(
     confirm_distance:int=CONFIRM_DISTANCE, # the largest yellow distance that confirms it (64: no confirmation)
     n_threads:int=1, # threads of the search
 )->pd.DataFrame:
-    "Every pair of images of `tables` within `max_distance` and confirmed within `confirm_distance`, once (`PAIR_COLS`), closest first."
+    "Every pair of images of `tables` within `max_distance`, confirmed within `confirm_distance`, once."
     _check_distance(max_distance); _check_distance(confirm_distance, 'confirm_distance')
-    rows = pd.concat([t[['Id', *HASH_COLS, *CONFIRM_COLS]].assign(split=s) for s, t in tables.items()], ignore_index=True)
+    rows = pd.concat([t[['Id', *HASH_COLS, *CONFIRM_COLS]].assign(split=s) for s, t in tables.items()],
+                     ignore_index=True)
     idx, h = hash_array(rows)
     i, j, d = near_pairs(h, max_distance, n_threads)
     a, b = rows.iloc[idx[i]], rows.iloc[idx[j]]
     dc = confirm_distances(a, b)
-    df = pd.DataFrame({'Id_a': a.Id.values, 'split_a': a.split.values, 'Id_b': b.Id.values, 'split_b': b.split.values, 'distance': d,
-                       'confirm_distance': dc})[dc <= confirm_distance]  # -1 (a blank yellow channel): nothing to refute the match
+    # confirm distance -1 (a blank yellow channel): nothing to refute the match
+    df = pd.DataFrame({'Id_a': a.Id.values, 'split_a': a.split.values, 'Id_b': b.Id.values, 'split_b': b.split.values,
+                       'distance': d, 'confirm_distance': dc})[dc <= confirm_distance]
     return df.sort_values(['distance', 'split_a', 'Id_a', 'split_b', 'Id_b'], ignore_index=True)
 
 # %% ../nbs/05_duplicates.ipynb #b22e6b33
@@ -230,9 +243,10 @@ def duplicate_groups(
     ids, # the images to group (e.g. the training Ids)
     pairs:pd.DataFrame, # duplicate pairs (`duplicate_pairs`, `find_duplicates`, `read_pairs`)
 )->np.ndarray:
-    "One group number per Id of `ids` (0, 1, ... in order of first appearance): connected components of the pairs."
+    "One group number per Id of `ids` (0, 1, ... in order of first appearance): components of the pairs."
     ids = pd.Series(list(ids), dtype=object)
-    nodes = pd.Index(pd.unique(pd.concat([ids, pairs.Id_a.astype(object), pairs.Id_b.astype(object)], ignore_index=True)))
+    nodes = pd.Index(pd.unique(pd.concat([ids, pairs.Id_a.astype(object), pairs.Id_b.astype(object)],
+                                         ignore_index=True)))
     a, b = nodes.get_indexer(pairs.Id_a), nodes.get_indexer(pairs.Id_b)
     _, comp = connected_components(coo_matrix((np.ones(len(a)), (a, b)), shape=(len(nodes),) * 2), directed=False)
     return pd.factorize(comp[nodes.get_indexer(ids)])[0]
@@ -251,26 +265,32 @@ def labelled_matches(
     pairs:pd.DataFrame, # duplicate pairs (`duplicate_pairs`, `find_duplicates`, `read_pairs`)
     labels, # Id -> Target of the labelled images: a mapping, a labels table (`Id,Target`) or a list of them
 )->pd.DataFrame:
-    "The test images that match a train or external image, with its labels: `Id,match_Id,match_split,distance,Target`."
+    "The test images that match a train or external image, with its labels (`MATCH_COLS`)."
     lab, t = _label_map(labels), pairs[(pairs.split_a == 'test') != (pairs.split_b == 'test')]
     a = (t.split_a == 'test').to_numpy()
     df = pd.DataFrame({'Id': np.where(a, t.Id_a, t.Id_b), 'match_Id': np.where(a, t.Id_b, t.Id_a),
                        'match_split': np.where(a, t.split_b, t.split_a), 'distance': t.distance.to_numpy(int)})
     unknown = df[~df.match_Id.isin(list(lab))]
-    if len(unknown): raise InputError(f"no label for {unknown.match_split.iloc[0]} image {unknown.match_Id.iloc[0]!r}, which test image {unknown.Id.iloc[0]!r} matches")
-    return df.assign(Target=df.match_Id.map(lab)).sort_values(['distance', 'Id', 'match_split', 'match_Id'], ignore_index=True)
+    if len(unknown): raise InputError(f"no label for {unknown.match_split.iloc[0]} image {unknown.match_Id.iloc[0]!r}, "
+                                      f"which test image {unknown.Id.iloc[0]!r} matches")
+    return (df.assign(Target=df.match_Id.map(lab))
+              .sort_values(['distance', 'Id', 'match_split', 'match_Id'], ignore_index=True))
 
 # %% ../nbs/05_duplicates.ipynb #a395e436
 def read_pairs(
-    fn, # a csv written by `hpaic-dups` (`PAIR_COLS`)
+    fn, # a csv written by `hpaic-dups` (`PAIR_COLS`; `confirm_distance` -1: no confirming hash)
 )->pd.DataFrame:
-    "The duplicate pairs of `fn`, checked: the columns, split names and whole-number distances (-1: no confirming hash)."
+    "The duplicate pairs of `fn`, checked: the columns, split names and whole-number distances."
     fn = Path(fn)
     if not fn.is_file(): raise MissingFileError(f"{fn}: no such duplicates file (hpaic-dups writes one)")
     df = read_csv_cells(fn)
-    if list(df.columns) != PAIR_COLS: raise InputError(f"{fn}: not a duplicates file written by hpaic-dups: columns {list(df.columns)}, expected {PAIR_COLS}")
-    bad = np.flatnonzero(~df.split_a.isin(SPLITS) | ~df.split_b.isin(SPLITS) | ~df.distance.str.fullmatch('[0-9]+') | ~df.confirm_distance.str.fullmatch('-1|[0-9]+'))
-    if len(bad): raise InputError(f"{fn} line {bad[0] + 2}: {', '.join(df.iloc[bad[0]])} is not a pair of {'/'.join(SPLITS)} images with their distances")
+    if list(df.columns) != PAIR_COLS:
+        raise InputError(f"{fn}: not a duplicates file written by hpaic-dups: columns {list(df.columns)}, "
+                         f"expected {PAIR_COLS}")
+    bad = np.flatnonzero(~df.split_a.isin(SPLITS) | ~df.split_b.isin(SPLITS) | ~df.distance.str.fullmatch('[0-9]+')
+                         | ~df.confirm_distance.str.fullmatch('-1|[0-9]+'))
+    if len(bad): raise InputError(f"{fn} line {bad[0] + 2}: {', '.join(df.iloc[bad[0]])} is not a pair of "
+                                  f"{'/'.join(SPLITS)} images with their distances")
     return df.astype({'distance': int, 'confirm_distance': int})
 
 # %% ../nbs/05_duplicates.ipynb #2a507a1f
@@ -278,18 +298,23 @@ def data_splits(
     data, # data folder in the Kaggle layout: `train.csv` and `train/`; `sample_submission.csv` and `test/` if there
     external=None, # folder of external images in the HPAv18 layout (`{Id}_{channel}.jpg`)
     external_csv=None, # their labels file (`Id,Target`, e.g. HPAv18RBGY_wodpl.csv)
-    test:bool=True, # include the test images (when there is a `sample_submission.csv`)
+    test:bool=True, # include the test images (when there is a `sample_submission.csv`), with '' Targets
 )->dict:
-    "split name -> (image folder, its labels table, '' Targets for test, with the `files` signatures); every image's files checked once."
+    "split name -> (image folder, labels table with the `files` signatures); every image's files checked."
     data = Path(data)
     if not data.is_dir(): raise MissingFileError(f"{data}: no such data folder")
-    if external and not external_csv: raise InputError(f"external {external} (--external) needs its labels file: pass external_csv (--external-csv)")
-    if external_csv and not external: raise InputError(f"external_csv {external_csv} (--external-csv) needs its image folder: pass external (--external)")
+    if external and not external_csv:
+        raise InputError(f"external {external} (--external) needs its labels file: pass external_csv (--external-csv)")
+    if external_csv and not external:
+        raise InputError(f"external_csv {external_csv} (--external-csv) needs its image folder: "
+                         "pass external (--external)")
     splits = {'train': (data/'train', read_labels(data/'train.csv'))}
-    if test and (data/'sample_submission.csv').is_file(): splits['test'] = (data/'test', read_sample_submission(data/'sample_submission.csv')[['Id']].assign(Target=''))
+    if test and (data/'sample_submission.csv').is_file():
+        splits['test'] = (data/'test', read_sample_submission(data/'sample_submission.csv')[['Id']].assign(Target=''))
     if external: splits['external'] = (Path(external), read_labels(external_csv))
     def scanned(folder, tbl):
-        with timed(f'files of {folder.name} checked', len(tbl)): return tbl.assign(files=scan_channel_files(folder, tbl.Id)[0])
+        with timed(f'files of {folder.name} checked', len(tbl)):
+            return tbl.assign(files=scan_channel_files(folder, tbl.Id)[0])
     return {s: (folder, scanned(folder, tbl)) for s, (folder, tbl) in splits.items()}
 
 # %% ../nbs/05_duplicates.ipynb #46126891
@@ -299,9 +324,10 @@ def hash_splits(
     n_workers:int=defaults.cpus, # hashing processes (0: in this process)
     progress:bool=True, # show progress bars
 )->dict:
-    "split name -> hash table (`hash_split`) of its images, cached in the image folder's entry of the cache root."
+    "split name -> hash table (`hash_split`), cached in the image folder's entry of the cache root."
     def cache(folder): d = folder_cache(folder, cache_dir); remove_partials(d); return d/HASHES_FILE
-    return {s: hash_split(folder, tbl.Id, cache(folder), n_workers, progress=progress, files=tbl.files) for s, (folder, tbl) in splits.items()}
+    return {s: hash_split(folder, tbl.Id, cache(folder), n_workers, progress=progress, files=tbl.files)
+            for s, (folder, tbl) in splits.items()}
 
 # %% ../nbs/05_duplicates.ipynb #4115382c
 def find_duplicates(
@@ -316,7 +342,7 @@ def find_duplicates(
     with_hashes:bool=False, # also return the splits (`data_splits`) and their hash tables (`hash_splits`)
     splits:dict|None=None, # `data_splits(data, external, external_csv)`, if the caller has read them already
 ):
-    "The duplicate pairs (`duplicate_pairs`) among the train, test and external images of `data` (and, `with_hashes`, its splits and hash tables)."
+    "The duplicate pairs (`duplicate_pairs`) among the train, test and external images of `data`."
     _check_distance(max_distance); _check_distance(confirm_distance, 'confirm_distance')
     splits = splits or data_splits(data, external, external_csv)
     tables = hash_splits(splits, cache_dir, n_workers, progress)
@@ -331,6 +357,7 @@ def matches_path(
     dest = Path(dest)
     return dest.with_name((dest.name[:-4] if dest.name.endswith('.csv') else dest.name) + '.test_matches.csv')
 
+# %% ../nbs/05_duplicates.ipynb #cb452eee
 def dups_summary(
     tables:dict, # split name -> hash table (`hash_splits`)
     pairs:pd.DataFrame, # their duplicate pairs
@@ -341,11 +368,14 @@ def dups_summary(
     g = pd.Series(duplicate_groups(tables['train'].Id, pairs)).value_counts()
     ext = pairs[(pairs.split_a == 'external') != (pairs.split_b == 'external')]
     return '\n'.join(l for l in [
-        f"images: {', '.join(f'{len(t)} {s}' for s, t in tables.items())} ({sum(t.attrs.get('hashed_now', 0) for t in tables.values())} hashed now, "
-        f"the others from the cache; {sum((t.h0 == '').sum() for t in tables.values())} with a blank nucleus channel, not paired)",
+        f"images: {', '.join(f'{len(t)} {s}' for s, t in tables.items())} "
+        f"({sum(t.attrs.get('hashed_now', 0) for t in tables.values())} hashed now, the others from the cache; "
+        f"{sum((t.h0 == '').sum() for t in tables.values())} with a blank nucleus channel, not paired)",
         f"pairs: {len(pairs)}" + (f" ({', '.join(f'{k} {n}' for k, n in kinds.items())})" if len(pairs) else ''),
-        f"groups: {len(g)} among the {len(tables['train'])} train images, {(g > 1).sum()} of them with 2 or more images ({g[g > 1].sum()} images)",
-        f"external images duplicating a train or test image: {ext.Id_b.where(ext.split_b == 'external', ext.Id_a).nunique()}" if 'external' in tables else '',
+        f"groups: {len(g)} among the {len(tables['train'])} train images, "
+        f"{(g > 1).sum()} of them with 2 or more images ({g[g > 1].sum()} images)",
+        f"external images duplicating a train or test image: "
+        f"{ext.Id_b.where(ext.split_b == 'external', ext.Id_a).nunique()}" if 'external' in tables else '',
         f"test images matching labelled images: {matches.Id.nunique()}"] if l)
 
 # %% ../nbs/05_duplicates.ipynb #de539b89
@@ -358,15 +388,19 @@ def dups_cli(
     debug:bool=False, # show the traceback of an error instead of one line
     **kwargs, # every other argument of `find_duplicates`, by name: --external, --external-csv, --max-distance, ...
 ):
-    "Find near-duplicate images (perceptual hashes of the nucleus channel, confirmed by the ER channel) among train, test and external images."
+    "Find near-duplicate train, test and external images by perceptual hashes (nucleus, ER channels)."
     with cli_errors(dups_cli, debug):
-        if kwargs.get('n_workers', 0) < 0: raise InputError(f"--n-workers {kwargs['n_workers']}: must be 0 (no worker processes) or more")
+        if kwargs.get('n_workers', 0) < 0:
+            raise InputError(f"--n-workers {kwargs['n_workers']}: must be 0 (no worker processes) or more")
         dest = Path(dest)
         there = [p for p in (dest, matches_path(dest)) if p.exists()]
-        if there and not overwrite: raise RunExistsError(f"{there[0]} exists: pass overwrite=True (--overwrite) to replace it, or another --dest")
+        if there and not overwrite:
+            raise RunExistsError(f"{there[0]} exists: pass overwrite=True (--overwrite) to replace it, "
+                                 "or another --dest")
         pairs, splits, tables = find_duplicates(data, with_hashes=True, **kwargs)
         matches = labelled_matches(pairs, [tbl for s, (_, tbl) in splits.items() if s != 'test'])
         dest.parent.mkdir(parents=True, exist_ok=True)
-        for fn, df in ((dest, pairs), (matches_path(dest), matches)): save_atomic(fn, lambda tmp: df.to_csv(tmp, index=False))
+        for fn, df in ((dest, pairs), (matches_path(dest), matches)):
+            save_atomic(fn, lambda tmp: df.to_csv(tmp, index=False))
     print(f"{dups_summary(tables, pairs, matches)}\nwrote {dest} and {matches_path(dest)}")
     return dest

@@ -1,4 +1,4 @@
-"""Nuclei and cells segmented from the reference stains, and about 130 numbers that say where the green protein is and what shape it has there: the inputs of the classical-features baseline.
+"""Nuclei and cells segmented from the reference stains, and about 130 numbers on where the green protein is and its shape there: the inputs of the classical-features baseline.
 
 Docs: https://hpaic-nb.github.io/hpaic_nb/features.html.md"""
 
@@ -6,24 +6,26 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/features.html.md"""
 
 # %% ../nbs/15_features.ipynb #4f9c1e3e
 from __future__ import annotations
-from types import SimpleNamespace
+from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage as ndi
+from pathlib import Path
 from fastcore.parallel import parallel
-from .data import open_rgby
+from .core import timed
+from .files import open_rgby
 
 # %% auto #0
 __all__ = ['REGIONS', 'FEATURE_GROUPS', 'FEATURE_NAMES', 'otsu_threshold', 'nucleus_mask', 'cell_mask', 'nucleus_territories',
-           'territory_edges', 'segment', 'green_levels', 'prepare', 'channel_stats', 'geometry', 'compartments',
-           'colocalisation', 'hessian_eigs', 'coherence', 'blobs_and_ridges', 'texture', 'spots', 'per_cell_stats',
-           'spatial', 'feature_dict', 'image_features', 'features_matrix']
+           'territory_edges', 'Segmentation', 'segment', 'green_levels', 'PreparedImage', 'prepare', 'channel_mean_std',
+           'geometry', 'compartments', 'colocalisation', 'hessian_eigs', 'coherence', 'blobs_and_ridges', 'texture',
+           'spots', 'per_cell_stats', 'spatial', 'feature_dict', 'image_features', 'features_matrix']
 
 # %% ../nbs/15_features.ipynb #535e0eb8
 def otsu_threshold(
     x:np.ndarray, # values, any shape
     bins:int=128, # histogram bins
 )->float:
-    "The threshold splitting `x`'s histogram into the two classes with the largest between-class variance (Otsu)."
+    "Otsu's threshold of `x`: the split of its histogram with the largest between-class variance."
     h, e = np.histogram(x, bins)
     c = (e[:-1] + e[1:]) / 2
     w0 = np.cumsum(h); w1 = w0[-1] - w0
@@ -38,7 +40,7 @@ def nucleus_mask(
     blue:np.ndarray, # the DAPI channel, float
     min_contrast:float=3., # grey levels above the darkest 5% a nucleus must reach
 )->np.ndarray:
-    "Nuclei: the smoothed DAPI above its Otsu threshold, opened (specks go) and with holes (nucleoli) filled."
+    "Nuclei: the smoothed DAPI above Otsu's threshold, opened (no specks), holes (nucleoli) filled."
     b = _smooth(blue, 1)
     m = b > max(otsu_threshold(b), np.percentile(b, 5) + min_contrast)
     return ndi.binary_fill_holes(ndi.binary_opening(m))
@@ -49,7 +51,7 @@ def cell_mask(
     nuc:np.ndarray, # nucleus mask
     level:float=0.5, # threshold: this fraction of the way from the background (2nd percentile) to Otsu's
 )->np.ndarray:
-    "Cells: the smoothed red+yellow above a threshold below Otsu's (dim cell edges stay in), plus the nuclei."
+    "Cells: the smoothed red+yellow above a threshold under Otsu's (dim edges stay in), plus the nuclei."
     ref = _smooth(red + yellow, 2)
     lo = np.percentile(ref, 2)
     return ndi.binary_fill_holes((ref > lo + level * (otsu_threshold(ref) - lo)) | nuc)
@@ -63,6 +65,7 @@ def nucleus_territories(
     dist, (iy, ix) = ndi.distance_transform_edt(lab == 0, return_indices=True)
     return dist, lab[iy, ix]
 
+# %% ../nbs/15_features.ipynb #c42f3e51
 def territory_edges(
     vor:np.ndarray, # territory labels
 )->np.ndarray:
@@ -77,10 +80,20 @@ def _band(m, k, border=0):
     "Pixels within `k` of the outline of mask `m` (`border=1`: the image edge is no outline)."
     return ndi.binary_dilation(m, iterations=k) & ~ndi.binary_erosion(m, iterations=k, border_value=border)
 
+@dataclass(eq=False)
+class Segmentation:
+    "Nuclei, cells and their compartments found in an image's reference stains (`H×W` arrays)."
+    masks:dict # boolean mask of each compartment: nuc, cyto, bg, rim, edge, junc, peri, outer, near, dimnuc, cell
+    nucleus_labels:np.ndarray # the nuclei numbered 1..`n_nuclei`, 0 elsewhere
+    n_nuclei:int # number of nuclei
+    nucleus_distance:np.ndarray # distance to the nearest nucleus, pixels (0 on the nuclei)
+    radial_position:np.ndarray # position between the nucleus (0) and the cell's edge (1)
+    territories:np.ndarray # label of the nearest nucleus: the Voronoi territory of each nucleus
+
 def segment(
     img:np.ndarray, # `4×H×W` uint8 image in `CHANNELS` order
-)->SimpleNamespace:
-    "Masks of nuclei, cells and their compartments, the labelled nuclei and their territories, distance maps."
+)->Segmentation:
+    "Masks of nuclei, cells and compartments, labelled nuclei, their territories and distance maps."
     r, g, b, y = img.astype(np.float32)
     nuc = nucleus_mask(b); cell = cell_mask(r, y, nuc)
     lab, n = ndi.label(nuc)
@@ -88,17 +101,19 @@ def segment(
     rad = dn / (dn + ndi.distance_transform_edt(cell) + 1e-6)  # 0 on a nucleus, 1 at the cell's edge
     cyto = cell & ~nuc
     dim = nuc & (b < np.percentile(b[nuc], 25)) if nuc.sum() > 10 else nuc
-    m = dict(nuc=nuc, cyto=cyto, bg=~cell, rim=_band(nuc, 2), edge=_band(cell, 2, border=1) & ~ndi.binary_dilation(nuc, iterations=2),
-             junc=ndi.binary_dilation(territory_edges(vor)) & cyto, peri=cyto & (rad < 1/3), outer=cyto & (rad > 2/3),
-             near=cyto & (dn <= 4), dimnuc=dim, cell=cell)
-    return SimpleNamespace(masks=m, lab=lab, n=n, dn=dn, rad=rad, vor=vor)
+    edge = _band(cell, 2, border=1) & ~ndi.binary_dilation(nuc, iterations=2)
+    junc = ndi.binary_dilation(territory_edges(vor)) & cyto
+    m = dict(nuc=nuc, cyto=cyto, bg=~cell, rim=_band(nuc, 2), edge=edge, junc=junc, peri=cyto & (rad < 1/3),
+             outer=cyto & (rad > 2/3), near=cyto & (dn <= 4), dimnuc=dim, cell=cell)
+    return Segmentation(masks=m, nucleus_labels=lab, n_nuclei=n, nucleus_distance=dn, radial_position=rad,
+                        territories=vor)
 
 # %% ../nbs/15_features.ipynb #680e5f29
 def green_levels(
     g:np.ndarray, # green channel, float
     cell:np.ndarray, bg:np.ndarray, # cell and background masks
 )->tuple:
-    "`gc`, the green above its background level; `gn`, `gc` in units of its 99th percentile in the cells; that scale."
+    "The green above its background; that in units of its 99th percentile in the cells; that percentile."
     g0 = np.percentile(g[bg], 20) if bg.sum() > 50 else np.percentile(g, 1)
     gc = np.maximum(g - g0, 0)
     scale = np.percentile(gc[cell] if cell.any() else gc, 99) + 1e-3
@@ -114,55 +129,75 @@ def _pearson(a, b, m):
     d = np.sqrt((a * a).sum() * (b * b).sum())
     return float((a * b).sum() / d) if d > 0 else 0.
 
+# %% ../nbs/15_features.ipynb #3fbfd8bf
+@dataclass(eq=False)
+class PreparedImage(Segmentation):
+    "An image's segmentation with what the feature groups share: channels, green levels, blob responses."
+    red:np.ndarray # the tubulin channel, float32 grey levels
+    green:np.ndarray # the protein channel, float32 grey levels
+    blue:np.ndarray # the DAPI channel, float32 grey levels
+    yellow:np.ndarray # the ER channel, float32 grey levels
+    green_above_bg:np.ndarray # the green above its background level (0 below it)
+    green_norm:np.ndarray # `green_above_bg` in units of `green_scale`
+    green_scale:float # the 99th percentile of `green_above_bg` in the cells (+ 0.001)
+    green_total:float # the sum of `green_above_bg` (+ 1e-6)
+    green_cell_mean:float # the mean of `green_norm` in the cells (+ 1e-6)
+    blob_responses:dict # by sigma (1, 2, 4 px): the scale-normalised LoG blob response of `green_norm`, >= 0
+
 def prepare(
     img:np.ndarray, # `4×H×W` uint8 image
-)->SimpleNamespace:
-    "What the feature groups share: the channels, the segmentation, the green levels and its LoG responses."
+)->PreparedImage:
+    "What the feature groups share: channels, segmentation, green levels and LoG responses."
     s = segment(img)
-    s.r, s.g, s.b, s.y = img.astype(np.float32)
-    s.gc, s.gn, s.scale = green_levels(s.g, s.masks['cell'], s.masks['bg'])
-    s.tot, s.mcell = s.gc.sum() + 1e-6, _mean(s.gn, s.masks['cell']) + 1e-6
-    s.log = {k: np.maximum(-k * k * ndi.gaussian_laplace(s.gn, k, truncate=3.), 0) for k in (1, 2, 4)}
-    return s
+    r, g, b, y = img.astype(np.float32)
+    above, norm, scale = green_levels(g, s.masks['cell'], s.masks['bg'])
+    blobs = {k: np.maximum(-k * k * ndi.gaussian_laplace(norm, k, truncate=3.), 0) for k in (1, 2, 4)}
+    return PreparedImage(**vars(s), red=r, green=g, blue=b, yellow=y, green_above_bg=above, green_norm=norm,
+                         green_scale=scale, green_total=above.sum() + 1e-6,
+                         green_cell_mean=_mean(norm, s.masks['cell']) + 1e-6, blob_responses=blobs)
 
 # %% ../nbs/15_features.ipynb #33c1c24b
-def channel_stats(s)->dict:
+def channel_mean_std(s)->dict:
     "Mean, standard deviation and 99th percentile of each channel (0..1), and the log of the green scale."
     f = {}
-    for n, ch in zip('rgby', (s.r, s.g, s.b, s.y)):
+    for n, ch in zip('rgby', (s.red, s.green, s.blue, s.yellow)):
         f[f'{n}_mean'], f[f'{n}_std'], f[f'{n}_p99'] = ch.mean() / 255, ch.std() / 255, np.percentile(ch, 99) / 255
-    return {**f, 'g_log_scale': np.log1p(s.scale)}
+    return {**f, 'g_log_scale': np.log1p(s.green_scale)}
 
 def geometry(s)->dict:
     "Nucleus and cell area fractions, number of nuclei and mean nucleus size (% of the image)."
     nuc = s.masks['nuc']
-    return dict(nuc_area=nuc.mean(), cell_area=s.masks['cell'].mean(), n_nuclei=s.n, nuc_size=100 * nuc.mean() / max(s.n, 1))
+    return dict(nuc_area=nuc.mean(), cell_area=s.masks['cell'].mean(), n_nuclei=s.n_nuclei,
+                nuc_size=100 * nuc.mean() / max(s.n_nuclei, 1))
 
 # %% ../nbs/15_features.ipynb #f43729aa
 REGIONS = ('nuc', 'cyto', 'bg', 'rim', 'edge', 'junc', 'peri', 'outer')
-def compartments(s)->dict:
-    "Share and relative mean of the green in each of `REGIONS`; quantiles and CV in nucleus and cytoplasm."
-    m, f = s.masks, {}
-    for k in REGIONS: f[f'frac_{k}'], f[f'rel_{k}'] = s.gc[m[k]].sum() / s.tot, _mean(s.gn, m[k]) / s.mcell
-    f['log_nuc_cyto'] = np.log((_mean(s.gc, m['nuc']) + 1) / (_mean(s.gc, m['cyto']) + 1))
+def compartments(s:PreparedImage)->dict:
+    "Share and relative mean of the green in each of `REGIONS`; quantiles and CV in nucleus, cytoplasm."
+    m, f, above, norm = s.masks, {}, s.green_above_bg, s.green_norm
+    for k in REGIONS:
+        f[f'frac_{k}'], f[f'rel_{k}'] = above[m[k]].sum() / s.green_total, _mean(norm, m[k]) / s.green_cell_mean
+    f['log_nuc_cyto'] = np.log((_mean(above, m['nuc']) + 1) / (_mean(above, m['cyto']) + 1))
     for k in ('nuc', 'cyto'):
-        for q in (10, 50, 90, 99): f[f'{k}_q{q}'] = _pct(s.gn, m[k], q)
-        f[f'{k}_cv'] = s.gn[m[k]].std() / (s.gn[m[k]].mean() + 1e-3) if m[k].any() else 0.
+        for q in (10, 50, 90, 99): f[f'{k}_q{q}'] = _pct(norm, m[k], q)
+        f[f'{k}_cv'] = norm[m[k]].std() / (norm[m[k]].mean() + 1e-3) if m[k].any() else 0.
     return f
 
 # %% ../nbs/15_features.ipynb #f8da13cd
-def colocalisation(s)->dict:
+def colocalisation(s:PreparedImage)->dict:
     "Correlation of the green with each reference channel, and its share in their brightest pixels."
-    m = s.masks
-    f = {f'corr_{n}': _pearson(s.g, ch, m['cell']) for n, ch in zip('rby', (s.r, s.b, s.y))}
-    f.update(corr_b_nuc=_pearson(s.g, s.b, m['nuc']), corr_r_cyto=_pearson(s.g, s.r, m['cyto']),
-             corr_y_cyto=_pearson(s.g, s.y, m['cyto']), corr_rfine_cyto=_pearson(s.g, s.r - ndi.uniform_filter(s.r, 7), m['cyto']))
-    for n, ch in zip('rby', (s.r, s.b, s.y)): f[f'manders_{n}'] = s.gc[ch >= np.percentile(ch, 97)].sum() / s.tot
-    for n, ch in (('r', s.r), ('b', s.b)):
+    m, g, above, refs = s.masks, s.green, s.green_above_bg, (s.red, s.blue, s.yellow)
+    f = {f'corr_{n}': _pearson(g, ch, m['cell']) for n, ch in zip('rby', refs)}
+    f.update(corr_b_nuc=_pearson(g, s.blue, m['nuc']), corr_r_cyto=_pearson(g, s.red, m['cyto']),
+             corr_y_cyto=_pearson(g, s.yellow, m['cyto']),
+             corr_rfine_cyto=_pearson(g, s.red - ndi.uniform_filter(s.red, 7), m['cyto']))
+    for n, ch in zip('rby', refs): f[f'manders_{n}'] = above[ch >= np.percentile(ch, 97)].sum() / s.green_total
+    for n, ch in (('r', s.red), ('b', s.blue)):
         th = ch - ndi.grey_opening(ch, size=9)
         top = th >= np.percentile(th, 99.5)
-        f[f'g_at_{n}top'], f[f'manders_{n}top'] = _mean(s.gn, top) / s.mcell, s.gc[top].sum() / s.tot
-    f['frac_dim_nuc'] = s.gc[m['dimnuc']].sum() / (s.gc[m['nuc']].sum() + 1e-6)
+        f[f'g_at_{n}top'] = _mean(s.green_norm, top) / s.green_cell_mean
+        f[f'manders_{n}top'] = above[top].sum() / s.green_total
+    f['frac_dim_nuc'] = above[m['dimnuc']].sum() / (above[m['nuc']].sum() + 1e-6)
     return f
 
 # %% ../nbs/15_features.ipynb #12559a87
@@ -176,6 +211,7 @@ def hessian_eigs(
     tr, dt = (hxx + hyy) / 2, np.sqrt(((hxx - hyy) / 2) ** 2 + hxy ** 2)
     return tr + dt, tr - dt
 
+# %% ../nbs/15_features.ipynb #cbc62da6
 def coherence(
     x:np.ndarray, # image
     sigma:float=1., # gradient scale
@@ -187,80 +223,85 @@ def coherence(
     return np.sqrt((jxx - jyy) ** 2 + 4 * jxy ** 2) / (jxx + jyy + 1e-6)
 
 # %% ../nbs/15_features.ipynb #c98667d8
-def blobs_and_ridges(s)->dict:
-    "Multi-scale blob (LoG, Hessian) and ridge (Hessian) responses of the green in nucleus and cytoplasm; coherence."
-    m, f = s.masks, {}
-    for k, L in s.log.items():
-        for r in ('nuc', 'cyto'): f[f'log{k}_{r}_mean'], f[f'log{k}_{r}_p99'] = _mean(L, m[r]) / s.mcell, _pct(L, m[r], 99)
+def blobs_and_ridges(s:PreparedImage)->dict:
+    "Multi-scale blob and ridge responses of the green in nucleus and cytoplasm; coherence."
+    m, f, mean = s.masks, {}, s.green_cell_mean
+    for k, L in s.blob_responses.items():
+        for r in ('nuc', 'cyto'):
+            f[f'log{k}_{r}_mean'], f[f'log{k}_{r}_p99'] = _mean(L, m[r]) / mean, _pct(L, m[r], 99)
     for k in (1, 2):
-        l1, l2 = hessian_eigs(s.gn, k)
+        l1, l2 = hessian_eigs(s.green_norm, k)
         ridge, blob = k * k * np.maximum(-l2 - np.abs(l1), 0), k * k * np.maximum(-l1, 0)
         f[f'ridge{k}_max'] = _pct(ridge, m['cyto'], 99.9)
         for r in ('nuc', 'cyto'):
-            f[f'ridge{k}_{r}_mean'], f[f'ridge{k}_{r}_p95'] = _mean(ridge, m[r]) / s.mcell, _pct(ridge, m[r], 95)
-            f[f'blob{k}_{r}_mean'] = _mean(blob, m[r]) / s.mcell
-    coh = coherence(s.gn)
+            f[f'ridge{k}_{r}_mean'], f[f'ridge{k}_{r}_p95'] = _mean(ridge, m[r]) / mean, _pct(ridge, m[r], 95)
+            f[f'blob{k}_{r}_mean'] = _mean(blob, m[r]) / mean
+    coh = coherence(s.green_norm)
     return {**f, 'coherence_cyto': _mean(coh, m['cyto']), 'coherence_cell': _mean(coh, m['cell'])}
 
 # %% ../nbs/15_features.ipynb #2fa9b20f
-def texture(s)->dict:
-    "Gradient magnitude and local standard deviation in nucleus and cytoplasm; white top-hat share at 3 sizes."
-    m, f = s.masks, {}
-    grad = ndi.gaussian_gradient_magnitude(s.gn, 1, truncate=3.)
-    lm = ndi.uniform_filter(s.gn, 5); lsd = np.sqrt(np.maximum(ndi.uniform_filter(s.gn * s.gn, 5) - lm * lm, 0))
-    for r in ('nuc', 'cyto'): f[f'grad_{r}'], f[f'lstd_{r}'] = _mean(grad, m[r]) / s.mcell, _mean(lsd, m[r]) / s.mcell
+def texture(s:PreparedImage)->dict:
+    "Gradient and local standard deviation in nucleus and cytoplasm; white top-hat share at 3 sizes."
+    m, f, norm, mean = s.masks, {}, s.green_norm, s.green_cell_mean
+    grad = ndi.gaussian_gradient_magnitude(norm, 1, truncate=3.)
+    lm = ndi.uniform_filter(norm, 5); lsd = np.sqrt(np.maximum(ndi.uniform_filter(norm * norm, 5) - lm * lm, 0))
+    for r in ('nuc', 'cyto'): f[f'grad_{r}'], f[f'lstd_{r}'] = _mean(grad, m[r]) / mean, _mean(lsd, m[r]) / mean
     for k in (3, 5, 9):
-        th = s.gn - ndi.grey_opening(s.gn, size=k)
-        f[f'tophat{k}'] = th.sum() / (s.gn.sum() + 1e-6)
-        for r in ('nuc', 'cyto'): f[f'tophat{k}_{r}'] = th[m[r]].sum() / (s.gn[m[r]].sum() + 1e-6)
+        th = norm - ndi.grey_opening(norm, size=k)
+        f[f'tophat{k}'] = th.sum() / (norm.sum() + 1e-6)
+        for r in ('nuc', 'cyto'): f[f'tophat{k}_{r}'] = th[m[r]].sum() / (norm[m[r]].sum() + 1e-6)
     return f
 
 # %% ../nbs/15_features.ipynb #7bb06e8d
-def spots(s)->dict:
-    "Green spots (top-hat) and LoG peaks: counts per nucleus in each compartment, sizes, brightness, scale."
-    m, ncell = s.masks, max(s.n, 1)
-    th = s.gn - ndi.grey_opening(s.gn, size=7)
+def spots(s:PreparedImage)->dict:
+    "Green spots (top-hat) and LoG peaks: counts per nucleus by compartment, sizes, brightness, scale."
+    m, ncell = s.masks, max(s.n_nuclei, 1)
+    th = s.green_norm - ndi.grey_opening(s.green_norm, size=7)
     sp = th > max(0.25, _pct(th, m['cell'], 95))
-    f = dict(n_spots=ndi.label(sp)[1] / ncell, spot_area=sp.mean(), spot_frac_nuc=(sp & m['nuc']).sum() / max(sp.sum(), 1),
+    f = dict(n_spots=ndi.label(sp)[1] / ncell, spot_area=sp.mean(),
+             spot_frac_nuc=(sp & m['nuc']).sum() / max(sp.sum(), 1),
              spot_frac_peri=(sp & m['peri']).sum() / max(sp.sum(), 1))
     f['spot_size'] = sp.sum() / max(f['n_spots'] * ncell, 1)
     for r in ('nuc', 'cyto'):
         n = ndi.label(sp & m[r])[1]
         f[f'spots_{r}'], f[f'spot_size_{r}'] = n / ncell, (sp & m[r]).sum() / max(n, 1)
-    L1, L2 = s.log[1], s.log[2]
+    L1, L2 = s.blob_responses[1], s.blob_responses[2]
     pk = (L1 == ndi.maximum_filter(L1, 3)) & (L1 > 0.15)
-    for r in ('nuc', 'cyto', 'near', 'outer'): f[f'peaks_{r}'], f[f'peak_int_{r}'] = (pk & m[r]).sum() / ncell, _mean(L1, pk & m[r])
+    for r in ('nuc', 'cyto', 'near', 'outer'):
+        f[f'peaks_{r}'], f[f'peak_int_{r}'] = (pk & m[r]).sum() / ncell, _mean(L1, pk & m[r])
     for r in ('nuc', 'cyto'):
         f[f'peak_scale_{r}'] = _mean(L2, pk & m[r]) / (_mean(L1, pk & m[r]) + 1e-3)
         f[f'peaks_hi_{r}'] = (pk & m[r] & (L1 > 0.5)).sum() / ncell
     return {**f, 'peaks_dim_nuc': (pk & m['dimnuc']).sum() / ncell}
 
 # %% ../nbs/15_features.ipynb #8af59a08
-def per_cell_stats(s)->dict:
-    "Over the nuclei's territories: green polarity around the nucleus, CV and share of (almost) unstained cells."
-    if not s.n: return dict(polarity=0., cell_cv=0., cell_zero_frac=0.)
-    idx, cy_lab = np.arange(1, s.n + 1), np.where(s.masks['cyto'], s.vor, 0)
-    wsum = ndi.sum(s.gc, cy_lab, idx) + 1e-6
-    yy, xx = np.indices(s.gc.shape)
-    cy, cx = ndi.sum(s.gc * yy, cy_lab, idx) / wsum, ndi.sum(s.gc * xx, cy_lab, idx) / wsum
-    ny, nx = np.array(ndi.center_of_mass(s.masks['nuc'], s.lab, idx)).reshape(-1, 2).T
+def per_cell_stats(s:PreparedImage)->dict:
+    "Per nucleus territory: green polarity around the nucleus, CV and share of (almost) unstained cells."
+    if not s.n_nuclei: return dict(polarity=0., cell_cv=0., cell_zero_frac=0.)
+    above = s.green_above_bg
+    idx, cy_lab = np.arange(1, s.n_nuclei + 1), np.where(s.masks['cyto'], s.territories, 0)
+    wsum = ndi.sum(above, cy_lab, idx) + 1e-6
+    yy, xx = np.indices(above.shape)
+    cy, cx = ndi.sum(above * yy, cy_lab, idx) / wsum, ndi.sum(above * xx, cy_lab, idx) / wsum
+    ny, nx = np.array(ndi.center_of_mass(s.masks['nuc'], s.nucleus_labels, idx)).reshape(-1, 2).T
     off = np.hypot(cy - ny, cx - nx) / np.sqrt(ndi.sum(s.masks['cyto'], cy_lab, idx) + 1)
-    pc = ndi.mean(s.gc, np.where(s.masks['cell'], s.vor, 0), idx)
+    pc = ndi.mean(above, np.where(s.masks['cell'], s.territories, 0), idx)
     return dict(polarity=float((off * wsum).sum() / wsum.sum()), cell_cv=float(pc.std() / (pc.mean() + 1e-6)),
                 cell_zero_frac=float((pc < 0.1 * pc.max()).mean()) if pc.max() > 0 else 0.)
 
-def spatial(s)->dict:
+def spatial(s:PreparedImage)->dict:
     "Concentration of the green in its brightest pixels, distance from the nuclei, and `per_cell_stats`."
-    m, gc = s.masks, s.gc
-    cs = np.cumsum(np.sort(gc.ravel())[::-1]) / s.tot
+    m, above, dn, rad = s.masks, s.green_above_bg, s.nucleus_distance, s.radial_position
+    cs = np.cumsum(np.sort(above.ravel())[::-1]) / s.green_total
     f = {f'top{p}': cs[max(int(len(cs) * p / 100) - 1, 0)] for p in (1, 5, 20)}
-    w = gc * m['cell']
-    f['dist_nuc'] = (w * s.dn).sum() / (w.sum() + 1e-6) / (_mean(s.dn, m['cell']) + 1e-6)
-    f['rad_mean'], f['rad_cell'] = (gc * s.rad)[m['cyto']].sum() / (gc[m['cyto']].sum() + 1e-6), _mean(s.rad, m['cyto'])
+    w = above * m['cell']
+    f['dist_nuc'] = (w * dn).sum() / (w.sum() + 1e-6) / (_mean(dn, m['cell']) + 1e-6)
+    f['rad_mean'] = (above * rad)[m['cyto']].sum() / (above[m['cyto']].sum() + 1e-6)
+    f['rad_cell'] = _mean(rad, m['cyto'])
     return {**f, **per_cell_stats(s)}
 
 # %% ../nbs/15_features.ipynb #7de75550
-FEATURE_GROUPS = (channel_stats, geometry, compartments, colocalisation, blobs_and_ridges, texture, spots, spatial)
+FEATURE_GROUPS = (channel_mean_std, geometry, compartments, colocalisation, blobs_and_ridges, texture, spots, spatial)
 def feature_dict(
     img:np.ndarray, # `4×H×W` uint8 image in `CHANNELS` order
 )->dict:
@@ -285,5 +326,8 @@ def features_matrix(
     n_workers:int=2, # worker processes (0 or 1: in this process)
 )->np.ndarray:
     "`(len(ids), len(FEATURE_NAMES))` float32 features of the samples `ids` of `folder`."
-    rows = parallel(_features_of, list(ids), folder=folder, size=size, n_workers=n_workers if n_workers > 1 else 0, progress=False, chunksize=16)
+    ids = list(ids)
+    with timed(f'features of {Path(folder).name}' + (f' at {size} px' if size else ''), len(ids)):
+        rows = parallel(_features_of, ids, folder=folder, size=size, n_workers=n_workers if n_workers > 1 else 0,
+                        progress=False, chunksize=16)
     return np.stack(list(rows)) if len(rows) else np.zeros((0, len(FEATURE_NAMES)), np.float32)

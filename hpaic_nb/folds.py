@@ -16,7 +16,7 @@ from fastcore.meta import delegates
 from fastcore.script import call_parse
 from fastai.torch_core import distrib_barrier
 from .core import CLASS_NAMES, CHANNELS, N_CLASSES, InputError, cli_errors, save_atomic
-from .data import one_hot, read_labels
+from .files import one_hot, read_labels
 from .distributed import is_rank0
 from .metrics import crossfit_f1, decide, f1_scores, f1_table, fit_strategies, strategy_thresholds
 from .learner import read_config
@@ -35,10 +35,11 @@ def fold_run(
     resume:bool, overwrite:bool, # as in `train_folds`
     **kwargs, # `train`'s other arguments
 )->dict:
-    "Train fold `k` into `fold_dir(out, k)`; resuming, read a finished fold's config or continue an interrupted one."
+    "Train fold `k` in `fold_dir(out, k)`; resuming, read a finished fold's config or continue the fold."
     d = fold_dir(out, k)
     if resume and (d/'config.json').is_file(): return read_config(d, 'model')
-    return train(data, d, folds=folds, fold=k, resume=resume and (d/'run.json').is_file(), overwrite=overwrite, **kwargs)
+    return train(data, d, folds=folds, fold=k, resume=resume and (d/'run.json').is_file(), overwrite=overwrite,
+                 **kwargs)
 
 # %% ../nbs/13_folds.ipynb #69f84136
 def oof_table(
@@ -46,19 +47,21 @@ def oof_table(
     folds:int, # its number of folds
     ids, # the training Ids, each of which must be in exactly one fold's validation part
 )->pd.DataFrame:
-    "The out-of-fold probabilities: every fold's `valid_probs.csv` together, one row per Id of `ids`, in their order."
+    "The out-of-fold probabilities: the folds' `valid_probs.csv`, one row per Id of `ids`, in order."
     oof = pd.concat([pd.read_csv(fold_dir(out, k)/'valid_probs.csv', index_col='Id') for k in range(folds)])
     twice, missing = oof.index[oof.index.duplicated()], pd.Index(ids).difference(oof.index)
     if len(twice): raise InputError(f"{out}: image {twice[0]} is in the validation part of two folds")
     if len(missing): raise InputError(f"{out}: training image {missing[0]} is in no fold's validation part")
     return oof.loc[list(ids)]
 
+# %% ../nbs/13_folds.ipynb #744e1f0b
 def mean_probs(
     fns, # probability csv files (`Id` + one column per class) of the same images
 )->pd.DataFrame:
     "The mean of the probability tables in `fns`, which must list the same Ids in the same order."
     tables = [pd.read_csv(fn, index_col='Id') for fn in fns]
-    if any(not t.index.equals(tables[0].index) for t in tables): raise InputError(f"{fns[0]} and the others do not list the same images")
+    if any(not t.index.equals(tables[0].index) for t in tables):
+        raise InputError(f"{fns[0]} and the others do not list the same images")
     return sum(tables) / len(tables)
 
 # %% ../nbs/13_folds.ipynb #0806105d
@@ -68,9 +71,11 @@ def ensemble_scores(
     truth:pd.Series, # class indices by Id
     thresholds:dict, # `fit_strategies`' entries, fitted on `oof`
 )->dict:
-    "OOF macro/micro F1 (at the thresholds fitted on them, and cross-fitted) and the held-out scores of every strategy."
-    scores = {'oof': {**f1_scores(decide(oof, thresholds), y), **{f'{a}_cv': crossfit_f1(oof, y, a) for a in ('macro', 'micro')}, 'images': len(y)}}
-    if held is not None: scores['holdout'] = held_out_scores(oof, y, held.values, one_hot(truth[held.index]), y, thresholds['threshold_strategy'], 'out-of-fold')
+    "OOF macro/micro F1 (at the thresholds fitted on them, and cross-fitted) and held-out scores."
+    scores = {'oof': {**f1_scores(decide(oof, thresholds), y),
+                      **{f'{a}_cv': crossfit_f1(oof, y, a) for a in ('macro', 'micro')}, 'images': len(y)}}
+    if held is not None: scores['holdout'] = held_out_scores(oof, y, held.values, one_hot(truth[held.index]), y,
+                                                             thresholds['threshold_strategy'], 'out-of-fold')
     return scores
 
 def finish_folds(
@@ -79,23 +84,26 @@ def finish_folds(
     configs:list, # the folds' configs, from `train`
     strategy:str='f1', # threshold strategy, one of `STRATEGIES`
 )->dict:
-    "Fit the ensemble's thresholds on the OOF predictions, score its held-out rows; write `oof.csv`, `config.json` and the rest."
+    "Fit the ensemble's thresholds on the OOF predictions and score its held-out rows; write its files."
     out, folds = Path(out), len(configs)
-    split, truth = pd.read_csv(fold_dir(out, 0)/'split.csv'), read_labels(Path(data)/'train.csv').set_index('Id').labels
+    split, truth = (pd.read_csv(fold_dir(out, 0)/'split.csv'),
+                    read_labels(Path(data)/'train.csv').set_index('Id').labels)
     ids, held_ids = split.Id[split.split.isin(['train', 'valid'])], split.Id[split.split == 'holdout']
     oof, y = oof_table(out, folds, ids), one_hot(truth[ids])
     thresholds = fit_strategies(oof.values, y, y.mean(0), strategy)
     held = mean_probs([fold_dir(out, k)/'holdout_probs.csv' for k in range(folds)]) if len(held_ids) else None
     first = configs[0]
-    config = {'n_out': N_CLASSES, 'channels': list(CHANNELS), 'vocab': list(CLASS_NAMES), 'folds': [fold_dir(out, k).name for k in range(folds)],
-              'arch': first['arch'], 'size': first['size'], **thresholds, 'scores': ensemble_scores(oof.values, y, held, truth, thresholds),
-              'train': {**first['train'], 'fold': None, 'seconds': round(sum(c['train']['seconds'] for c in configs), 1)}}
+    config = {'n_out': N_CLASSES, 'channels': list(CHANNELS), 'vocab': list(CLASS_NAMES),
+              'folds': [fold_dir(out, k).name for k in range(folds)], 'arch': first['arch'], 'size': first['size'],
+              **thresholds, 'scores': ensemble_scores(oof.values, y, held, truth, thresholds),
+              'train': {**first['train'], 'fold': None,
+                        'seconds': round(sum(c['train']['seconds'] for c in configs), 1)}}
     if is_rank0(): write_ensemble(out, config, oof, held, truth)
     distrib_barrier()  # every process returns once the files are written
     return config
 
 def write_ensemble(out, config, oof, held, truth):
-    "Write an ensemble's `oof.csv`, its held-out `holdout_probs.csv` and `per_class.csv`, and, last, `config.json`."
+    "Write an ensemble's `oof.csv`, `holdout_probs.csv` and `per_class.csv`, and, last, `config.json`."
     save_probs(out/'oof.csv', oof.values, oof.index)
     if held is not None:
         save_probs(out/'holdout_probs.csv', held.values, held.index)
@@ -114,7 +122,7 @@ def train_folds(
     cbs=None, # extra fastai callbacks for every fold
     **kwargs, # `train`'s other arguments, the same for every fold
 )->dict:
-    "Train K models on K stratified folds (one validation fold each), then fit and score the ensemble (`finish_folds`)."
+    "Train K models on K stratified folds (one validation fold each), then fit and score the ensemble."
     out = Path(out)
     if folds is None or folds < 2: raise InputError(f"folds {folds} (--folds): must be at least 2")
     check_out(out, resume, overwrite)
@@ -129,15 +137,16 @@ def train_folds(
 @delegates(train, but=['data', 'out', 'cache', 'cbs', 'fold'])
 def train_cli(
     data:str, # data folder in the Kaggle layout
-    out:str, # output folder
+    out:str, # output folder, for the run's files (model.safetensors, config.json, ...)
     no_cache:bool=False, # read the PNGs every epoch instead of the preprocessing cache
     debug:bool=False, # show the traceback of an error instead of one line
     **kwargs, # every other argument of `train`, by name: --arch, --epochs, --resume, --folds, ...
 ):
-    "Train an HPA localisation model, or with --folds K a K-fold ensemble; writes the run's files (model.safetensors, config.json, ...) to OUT."
+    "Train an HPA localisation model, or with --folds K a K-fold ensemble, into the folder OUT."
     with cli_errors(train_cli, debug, rerun='run the same command with --resume'):
         res = (train_folds if kwargs.get('folds') else train)(data, out, cache=not no_cache, **kwargs)
-    summary = {k: res['scores'][k] for k in ('oof', 'holdout') if k in res['scores']} if kwargs.get('folds') else {'selected_epoch': res['selected_epoch'], **res['scores']}
+    summary = ({k: res['scores'][k] for k in ('oof', 'holdout') if k in res['scores']} if kwargs.get('folds')
+               else {'selected_epoch': res['selected_epoch'], **res['scores']})
     if is_rank0(): print(json.dumps(summary, indent=1))
 
 # %% ../nbs/13_folds.ipynb #f2d91cee

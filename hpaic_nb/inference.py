@@ -6,26 +6,29 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/inference.html.md"""
 
 # %% auto #0
 __all__ = ['DihedralTTA', 'label_lists', 'write_submission', 'read_submission', 'score_submission', 'predict_probs',
-           'read_matches', 'copy_matches', 'predict_ids', 'predict', 'predict_cli']
+           'read_matches', 'copy_matches', 'predict_ids', 'EnsembleModel', 'ensemble_learner', 'predict', 'predict_cli']
 
 # %% ../nbs/14_inference.ipynb #0bad5c2a
 from pathlib import Path
 import numpy as np, pandas as pd, torch
+from torch import nn
+from .core import CLASS_NAMES, InputError, MissingFileError, RunExistsError, cli_errors, save_atomic, timed
 from fastcore.meta import delegates
 from fastcore.parallel import parallel
 from fastcore.script import call_parse
 from fastai.callback.core import Callback
 from fastai.learner import Learner
-from .core import CLASS_NAMES, InputError, MissingFileError, RunExistsError, cli_errors, save_atomic, timed
-from .data import (SampleError, dihedral_views, folder_ids, one_hot, open_rgby, parse_target, read_labels, read_sample_submission,
-                           scan_channel_files)
+from .files import (SampleError, folder_ids, one_hot, open_rgby, parse_target, read_labels,
+                            read_sample_submission, scan_channel_files)
+from .data import dihedral_views
 from .metrics import STRATEGIES, decide, f1_scores
 from .learner import load_model_files, model_members
 
 # %% ../nbs/14_inference.ipynb #e5955353
 class DihedralTTA(Callback):
-    "`get_preds` callback: each batch's probabilities averaged over its 8 dihedral views (passed on as logits)."
+    "`get_preds` callback averaging each batch's probabilities over its 8 dihedral views."
     def after_pred(self):
+        "Replace the prediction by the mean probability of the 8 views, as logits."
         views = dihedral_views(self.xb[0])[1:]  # the model has just predicted view 0, the batch as it is
         probs = torch.stack([torch.sigmoid(p.float()) for p in (self.pred, *(self.model(v) for v in views))]).mean(0)
         self.learn.pred = torch.logit(probs, eps=1e-7)  # `get_preds` applies the loss's sigmoid: back to the mean
@@ -49,7 +52,8 @@ def write_submission(
     if sample_submission is not None:
         order = read_sample_submission(sample_submission).Id
         missing = order[~order.isin(sub.Id)]
-        if len(missing): raise InputError(f"{len(missing)} Ids of {sample_submission} have no prediction, e.g. {missing.iloc[0]}")
+        if len(missing):
+            raise InputError(f"{len(missing)} Ids of {sample_submission} have no prediction, e.g. {missing.iloc[0]}")
         sub = sub.set_index('Id').loc[order].reset_index()
     save_atomic(dest, lambda fn: sub.to_csv(fn, index=False))
     return sub
@@ -60,7 +64,8 @@ def read_submission(
 )->dict:
     "Predicted class indices per Id of a submission file (empty predictions allowed)."
     df = pd.read_csv(fn, dtype=str, keep_default_na=False)
-    return {i: parse_target(t, f"{fn} line {n+2} (Id {i})") if t.strip() else [] for n, (i, t) in enumerate(zip(df.Id, df.Predicted))}
+    return {i: parse_target(t, f"{fn} line {n+2} (Id {i})") if t.strip() else []
+            for n, (i, t) in enumerate(zip(df.Id, df.Predicted))}
 
 # %% ../nbs/14_inference.ipynb #71fa8c1d
 def score_submission(
@@ -88,13 +93,16 @@ def predict_probs(
 def read_matches(
     fn, # a test-match report of `hpaic-dups`: `Id,match_Id,match_split,distance,Target`
 )->pd.Series:
-    "The labels (class indices) of the closest labelled duplicate of each test image in `fn`, by test Id."
-    if not Path(fn).is_file(): raise MissingFileError(f"{fn}: no such test-match report (hpaic-dups writes DEST.test_matches.csv)")
+    "The labels (class indices) of each test image's closest labelled duplicate in `fn`, by test Id."
+    if not Path(fn).is_file():
+        raise MissingFileError(f"{fn}: no such test-match report (hpaic-dups writes DEST.test_matches.csv)")
     df = pd.read_csv(fn, dtype=str, keep_default_na=False)
     missing = [c for c in ('Id', 'distance', 'Target') if c not in df.columns]
     if missing: raise InputError(f"{fn}: missing column(s) {missing}; not a test-match report of hpaic-dups")
-    df = df.assign(distance=pd.to_numeric(df.distance, errors='coerce')).sort_values('distance', kind='stable').drop_duplicates('Id')
-    return pd.Series([parse_target(t, f"{fn} (Id {i})") for i, t in zip(df.Id, df.Target)], index=df.Id.values, dtype=object)
+    df = (df.assign(distance=pd.to_numeric(df.distance, errors='coerce'))
+            .sort_values('distance', kind='stable').drop_duplicates('Id'))
+    return pd.Series([parse_target(t, f"{fn} (Id {i})") for i, t in zip(df.Id, df.Target)], index=df.Id.values,
+                     dtype=object)
 
 def copy_matches(
     pred:pd.Series, # predicted class indices, by Id
@@ -107,7 +115,8 @@ def copy_matches(
 def _check_outputs(paths, overwrite:bool):
     "Refuse, before any work, to replace an existing output file unless `overwrite`."
     there = [p for p in paths if p is not None and Path(p).exists()]
-    if there and not overwrite: raise RunExistsError(f"{there[0]} exists: pass overwrite=True (--overwrite) to replace it, or another --dest")
+    if there and not overwrite:
+        raise RunExistsError(f"{there[0]} exists: pass overwrite=True (--overwrite) to replace it, or another --dest")
 
 def _decode_problem(id, folder)->SampleError|None:
     "The error decoding sample `id` in `folder` gives, or None."
@@ -118,11 +127,12 @@ def predict_ids(
     folder, # images folder
     ids=None, # Ids to predict
     sample_submission=None, # or the Ids of this sample submission
-    skip_bad:bool=False, # leave out (and return) samples with a missing, empty or corrupt channel file instead of raising
+    skip_bad:bool=False, # leave out (and return) samples with a missing, empty or corrupt channel file; else raise
 )->tuple:
-    "The Ids to predict (given, the sample submission's, else all in `folder`), checked to have their files, and the bad ones."
+    "The Ids to predict (`ids`, the sample submission's, or all in `folder`), checked; and the bad ones."
     if not Path(folder).is_dir(): raise MissingFileError(f"{folder}: no such image folder")
-    if ids is None: ids = list(read_sample_submission(sample_submission).Id) if sample_submission else folder_ids(folder)
+    if ids is None:
+        ids = list(read_sample_submission(sample_submission).Id) if sample_submission else folder_ids(folder)
     if not len(ids): raise InputError(f"{folder}: no images to predict (no *_green.* files)")
     bad = scan_channel_files(folder, ids, skip=skip_bad)[1]
     if skip_bad:
@@ -132,6 +142,39 @@ def predict_ids(
     skipped, order = {e.id for e in bad}, {id: n for n, id in enumerate(ids)}
     return [i for i in ids if i not in skipped], [(e.id, str(e)) for e in sorted(bad, key=lambda e: order[e.id])]
 
+# %% ../nbs/14_inference.ipynb #36107ac2
+class EnsembleModel(nn.Module):
+    "The mean probability of `models`, as logits; each model sees the batch normalised with its own statistics."
+    def __init__(self,
+                 models:list, # the members' models
+                 stats:list, # each member's (means, stds), as its `config.json` has them
+                 loader_stats:tuple, # the (means, stds) the loader normalised the batch with
+                ):
+        super().__init__()
+        as_t = lambda s: torch.tensor(s, dtype=torch.float32).view(-1, 1, len(s[0]), 1, 1)  # (2 or k*2, 1, 4, 1, 1)
+        self.models, (self.base_mean, self.base_std) = nn.ModuleList(models), as_t(loader_stats)
+        self.means, self.stds = as_t([s[0] for s in stats]), as_t([s[1] for s in stats])
+    def forward(self, x):
+        "The mean probability of the members on the batch `x`, as logits."
+        raw = x * self.base_std[0].to(x) + self.base_mean[0].to(x)
+        probs = [torch.sigmoid(m((raw - mu.to(x)) / sd.to(x)).float()) for m, mu, sd in zip(self.models, self.means, self.stds)]
+        return torch.logit(torch.stack(probs).mean(0), eps=1e-7)
+
+# %% ../nbs/14_inference.ipynb #37484c89
+def ensemble_learner(
+    members:list, # model folders of one size (an ensemble's folds)
+    folder, # the images folder
+    first_id:str, # one Id in it
+    bs:int=32, num_workers:int|None=None, # as in `Learner.from_model_files`
+)->Learner:
+    "A `Learner` of member 0's loaders whose model is the `EnsembleModel` of every member: one pass over the images."
+    learn = Learner.from_model_files(members[0], folder, first_id, bs, num_workers)
+    if len(members) == 1: return learn
+    loaded = [load_model_files(m) for m in members]
+    learn.model = EnsembleModel([m for m, _ in loaded], [c['stats'] for _, c in loaded], learn.config['stats']).to(learn.dls.device)
+    return learn
+
+# %% ../nbs/14_inference.ipynb #0e654afb
 def predict(
     model_dir, # model folder (`model.safetensors` + `config.json`) or a cross-validation ensemble's folder
     folder, # images folder (Kaggle `{Id}_{channel}.png` or HPAv18 `.jpg`)
@@ -146,19 +189,25 @@ def predict(
     overwrite:bool=False, # replace existing output files
     num_workers:int|None=None, # loader processes (default: all cores with a GPU, none without)
     thresholds:str|None=None, # threshold strategy (`STRATEGIES`; default: the model's own)
-    use_matches:str|None=None, # a `hpaic-dups` test-match report: images with a labelled duplicate get its labels (opt-in)
+    use_matches:str|None=None, # a `hpaic-dups` test-match report: copy the labels of labelled duplicates (opt-in)
 )->pd.DataFrame:
-    "Probabilities (the mean of an ensemble's models) and labels for the images in `folder`, optionally written as a submission."
+    "Probabilities (an ensemble's mean) and labels of the images in `folder`; optionally a submission."
     if bs < 1: raise InputError(f"bs {bs} (--bs): must be at least 1")
     _check_outputs([dest, probs_csv, dest and f'{dest}.skipped.csv'], overwrite)
-    if thresholds not in (None, *STRATEGIES): raise InputError(f"thresholds {thresholds!r} (--thresholds): must be one of {', '.join(STRATEGIES)}")
+    if thresholds not in (None, *STRATEGIES):
+        raise InputError(f"thresholds {thresholds!r} (--thresholds): must be one of {', '.join(STRATEGIES)}")
     members, cfg = model_members(model_dir)
     for m in members: load_model_files(m)  # a bad weights file is reported before the images are checked
     matches = read_matches(use_matches) if use_matches else None
     ids, bad = predict_ids(folder, ids, sample_submission, skip_bad)
-    if not ids: raise InputError(f"{folder}: none of the {len(bad)} samples to predict is readable (see the first: {bad[0][1]})")
-    with timed(f"predict {Path(folder).name} ({len(members)} model{'s' if len(members) > 1 else ''}{', TTA' if tta else ''})", len(ids)):
-        probs = np.mean([predict_probs(Learner.from_model_files(m, folder, ids[0], bs, num_workers), ids, tta) for m in members], 0)
+    if not ids:
+        raise InputError(f"{folder}: none of the {len(bad)} samples to predict is readable "
+                         f"(see the first: {bad[0][1]})")
+    with timed(f"predict {Path(folder).name} ({len(members)} model{'s' if len(members) > 1 else ''}"
+               f"{', TTA' if tta else ''})", len(ids)):
+        if len({load_model_files(m)[1]['size'] for m in members}) == 1:  # one pass over the images for all the members
+            probs = predict_probs(ensemble_learner(members, folder, ids[0], bs, num_workers), ids, tta)
+        else: probs = np.mean([predict_probs(Learner.from_model_files(m, folder, ids[0], bs, num_workers), ids, tta) for m in members], 0)
     res = pd.DataFrame(probs, index=pd.Index(ids, name='Id'), columns=list(CLASS_NAMES))
     res['Predicted'] = label_lists(decide(probs, cfg, thresholds, allow_empty))
     if matches is not None: res['Predicted'] = copy_matches(res.Predicted, matches)
@@ -167,7 +216,7 @@ def predict(
 
 # %% ../nbs/14_inference.ipynb #71e5e22b
 def _write_outputs(res, bad, dest, probs_csv, sample_submission):
-    "Write the probabilities csv, the skipped-samples report and, last, the submission that were asked for."
+    "Write the probabilities csv, the skipped-samples report and, last, the submission, as asked."
     if probs_csv is not None: save_atomic(probs_csv, lambda fn: res.drop(columns='Predicted').to_csv(fn))
     if dest is None: return
     if bad:

@@ -14,10 +14,11 @@ import hpaic_nb
 from safetensors.torch import save_file
 from fastcore.basics import patch
 from fastai.callback.channelslast import to_channelslast  # patches `Learner.to_channelslast`
-from fastai.callback.schedule import fine_tune  # patches `Learner.fine_tune`, `fit_one_cycle` and `lr_find`: the README's example needs nothing else
+from fastai.callback.schedule import fine_tune  # patches `Learner.fine_tune`, `fit_one_cycle` and `lr_find`
 from fastai.learner import Learner
 from .core import CHANNELS, CLASS_NAMES, N_CLASSES, InputError, MissingFileError, save_atomic
-from .data import RGBYReader, folder_ids, hpa_dls, loader_kwargs
+from .files import folder_ids
+from .data import RGBYReader, hpa_dls, loader_kwargs
 from .models import build_model, known_arch, model_splitter, read_state_dict
 from .metrics import STRATEGIES, f1_metric
 from .losses import hpa_loss
@@ -51,7 +52,7 @@ def gpu_speedups(
     return learn.to_channelslast() if torch.cuda.is_available() else learn
 
 # %% ../nbs/10_learner.ipynb #d1a26392
-WEIGHTS, OLD_WEIGHTS = 'model.safetensors', 'model.pth'  # a model folder's weights; folders of older versions have `model.pth`
+WEIGHTS, OLD_WEIGHTS = 'model.safetensors', 'model.pth'  # a model folder's weights; older versions wrote `model.pth`
 def weights_path(
     src, # a model folder
 )->Path:
@@ -59,6 +60,7 @@ def weights_path(
     src = Path(src)
     return src/OLD_WEIGHTS if not (src/WEIGHTS).is_file() and (src/OLD_WEIGHTS).is_file() else src/WEIGHTS
 
+# %% ../nbs/10_learner.ipynb #15ba4f14
 def save_model_files(
     model, # the trained model
     dest, # output folder
@@ -73,36 +75,60 @@ def save_model_files(
     (dest/OLD_WEIGHTS).unlink(missing_ok=True)  # an older model's weights in the same folder, now replaced
 
 # %% ../nbs/10_learner.ipynb #142c7dc3
+def _number(x)->bool: return isinstance(x, (int, float)) and not isinstance(x, bool)  # true/false are not numbers
+
 def _numbers(x, n:int, lo=-np.inf, hi=np.inf)->bool:
     "True when `x` is a list of `n` real numbers in `lo..hi`."
-    return isinstance(x, list) and len(x) == n and all(isinstance(v, (int, float)) and not isinstance(v, bool) and lo <= v <= hi for v in x)
+    return isinstance(x, list) and len(x) == n and all(_number(v) and lo <= v <= hi for v in x)
 
-CONFIG_KEYS = {'model': ('arch', 'size', 'stats', 'thresholds'), 'ensemble': ('folds', 'thresholds'),  # what each kind must hold
-               'features': ('features', 'scaler', 'coef', 'intercept', 'constant', 'thresholds', 'size')}  # the baselines notebook's
+def _pixels(x)->bool: return isinstance(x, int) and _number(x) and 8 <= x <= 4096  # an image size
+
+def _stats(x)->bool:
+    "True when `x` is normalisation statistics: [4 means, 4 positive stds]."
+    return isinstance(x, list) and len(x) == 2 and _numbers(x[0], 4) and _numbers(x[1], 4, 1e-6)
+
+def _fold_names(x)->bool:
+    "True when `x` is a non-empty list of fold folder names (`fold_0`, `fold_1`, ...)."
+    return isinstance(x, list) and len(x) > 0 and all(isinstance(f, str) and re.fullmatch(r'fold_\d+', f) for f in x)
+
+def _threshold_fits(x)->bool:
+    "True when `x` maps threshold strategies to 28 thresholds each."
+    return isinstance(x, dict) and all(k in STRATEGIES and _numbers(v, N_CLASSES, 0, 1) for k, v in x.items())
+
+CONFIG_KEYS = {  # the keys each kind of `config.json` must hold (a features model: the baselines notebook's)
+    'model': ('arch', 'size', 'stats', 'thresholds'),
+    'ensemble': ('folds', 'thresholds'),
+    'features': ('features', 'scaler', 'coef', 'intercept', 'constant', 'thresholds', 'size')}
 def config_problem(
     cfg:dict, # the content of a `config.json`
     kind:str, # 'model' (written by `train`), 'ensemble' (by `train_folds`) or 'features' (by `features_baseline`)
 )->str|None:
-    "What is wrong with a `config.json` of `kind`, or None: the keys this version reads, each checked."
+    "What is wrong with a `config.json` of `kind`, or None."
     missing = [k for k in CONFIG_KEYS[kind] if k not in cfg]
     if missing: return f"missing key(s) {missing}"
-    if kind == 'features' and cfg.get('arch') != 'features': return f"arch {cfg.get('arch')!r} is not a features model"
-    if kind == 'ensemble' and not (isinstance(cfg['folds'], list) and cfg['folds'] and all(isinstance(f, str) and re.fullmatch(r'fold_\d+', f) for f in cfg['folds'])):
-        return 'folds is not a list of fold folder names (fold_0, fold_1, ...)'
+    c, n = cfg, N_CLASSES
+    rules = []  # (passed by a good config, the message if not), in the order checked: the kind's own keys first
+    if kind == 'features':
+        rules += [(c.get('arch') == 'features', f"arch {c.get('arch')!r} is not a features model")]
+    if kind == 'ensemble':
+        rules += [(_fold_names(c['folds']), 'folds is not a list of fold folder names (fold_0, fold_1, ...)')]
     if kind == 'model':
-        if not isinstance(cfg['arch'], str) or not known_arch(cfg['arch']): return f"unknown arch {cfg['arch']!r}"
-        if cfg.get('n_out', N_CLASSES) != N_CLASSES: return f"n_out {cfg.get('n_out')!r}: models here have {N_CLASSES} outputs"
-        if not isinstance(cfg['size'], int) or isinstance(cfg['size'], bool) or not 8 <= cfg['size'] <= 4096: return f"size {cfg['size']!r} is not a pixel count"
-        s = cfg['stats']
-        if not (isinstance(s, list) and len(s) == 2 and _numbers(s[0], 4) and _numbers(s[1], 4, 1e-6)): return 'stats is not [4 means, 4 positive stds]'
-    if not _numbers(cfg['thresholds'], N_CLASSES, 0, 1): return f"thresholds is not a list of {N_CLASSES} numbers in 0..1"
-    # the threshold-strategy entries are optional: configs of older versions lack them
-    if cfg.get('threshold_strategy', 'f1') not in STRATEGIES: return f"threshold_strategy {cfg['threshold_strategy']!r} is not one of {', '.join(STRATEGIES)}"
-    if 'class_prevalence' in cfg and not _numbers(cfg['class_prevalence'], N_CLASSES, 0, 1): return f"class_prevalence is not a list of {N_CLASSES} numbers in 0..1"
-    fits = cfg.get('threshold_fits', {})
-    if not isinstance(fits, dict) or not all(k in STRATEGIES and _numbers(v, N_CLASSES, 0, 1) for k, v in fits.items()): return 'threshold_fits is not a set of 28 thresholds per strategy'
+        rules += [(known_arch(c['arch']), f"unknown arch {c['arch']!r}"),
+                  (c.get('n_out', n) == n, f"n_out {c.get('n_out')!r}: models here have {n} outputs"),
+                  (_pixels(c['size']), f"size {c['size']!r} is not a pixel count"),
+                  (_stats(c['stats']), 'stats is not [4 means, 4 positive stds]')]
+    strategy = c.get('threshold_strategy', 'f1')
+    rules += [(_numbers(c['thresholds'], n, 0, 1), f"thresholds is not a list of {n} numbers in 0..1"),
+              (strategy in STRATEGIES, f"threshold_strategy {strategy!r} is not one of {', '.join(STRATEGIES)}"),
+              ('class_prevalence' not in c or _numbers(c['class_prevalence'], n, 0, 1),
+               f"class_prevalence is not a list of {n} numbers in 0..1"),
+              (_threshold_fits(c.get('threshold_fits', {})),
+               f"threshold_fits is not a set of {n} thresholds per strategy")]
+    return next((msg for ok, msg in rules if not ok), None)
 
-CONFIG_WRITERS = {'model': 'a model config written by hpaic-train', 'ensemble': 'an ensemble written by hpaic-train --folds',
+# %% ../nbs/10_learner.ipynb #f8c66059
+CONFIG_WRITERS = {'model': 'a model config written by hpaic-train',  # named in the error of a bad config
+                  'ensemble': 'an ensemble written by hpaic-train --folds',
                   'features': 'a features model written by hpaic-baseline'}
 def read_config(
     src, # a model folder, or an ensemble's, or a features model's
@@ -110,26 +136,30 @@ def read_config(
 )->dict:
     "The checked `config.json` of the model (or ensemble) folder `src`: the one reader of model configs."
     src, fn = Path(src), Path(src)/'config.json'
+    missing = f"missing model file (a model folder holds config.json and {WEIGHTS})"
     if not src.is_dir(): raise MissingFileError(f"{src}: no such model folder")
-    if not fn.is_file(): raise MissingFileError(f"{fn}: missing model file (a model folder holds config.json and {WEIGHTS})")
+    if not fn.is_file(): raise MissingFileError(f"{fn}: {missing}")
     try: cfg = json.loads(fn.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e: raise InputError(f"{fn}: not valid JSON ({e})") from None
-    if not isinstance(cfg, dict): raise InputError(f"{fn}: not a JSON object; not a model config written by hpaic-train")
+    if not isinstance(cfg, dict):
+        raise InputError(f"{fn}: not a JSON object; not a model config written by hpaic-train")
     kind = kind or ('ensemble' if 'folds' in cfg else 'features' if cfg.get('arch') == 'features' else 'model')
-    if kind == 'model' and not weights_path(src).is_file(): raise MissingFileError(f"{weights_path(src)}: missing model file (a model folder holds config.json and {WEIGHTS})")
+    if kind == 'model' and not weights_path(src).is_file(): raise MissingFileError(f"{weights_path(src)}: {missing}")
     problem = config_problem(cfg, kind)
     if problem: raise InputError(f"{fn}: {problem}; not {CONFIG_WRITERS[kind]}")
     return cfg
 
+# %% ../nbs/10_learner.ipynb #036c7f2f
 def model_members(
     src, # a model folder, or an ensemble folder written by `train_folds`
 )->tuple:
-    "(The model folders whose probabilities are averaged: an ensemble's folds, or `src` itself; the config that decides labels.)"
+    "Model folders to average (an ensemble's folds, or `src` itself) and the config deciding labels."
     cfg = read_config(src)
     members = [Path(src)/f for f in cfg['folds']] if 'folds' in cfg else [Path(src)]
     for m in members: read_config(m, 'model')  # each model checked before anything is loaded
     return members, cfg
 
+# %% ../nbs/10_learner.ipynb #a7bd4258
 def read_weights(
     fn:Path, # a `.safetensors` file, or a `.pth` state_dict
 )->dict:
@@ -137,18 +167,21 @@ def read_weights(
     try: return read_state_dict(fn)
     except Exception as e:
         code = re.search(r'GLOBAL (\S+)', str(e))  # torch refused a reference to code
-        if code: raise InputError(f"{fn}: refers to Python code ({code[1]}) that unpickling would run; refused (model files hold tensors only)") from e
+        if code: raise InputError(f"{fn}: refers to Python code ({code[1]}) that unpickling would run; "
+                                  "refused (model files hold tensors only)") from e
         raise InputError(f"{fn}: not a readable weights file ({type(e).__name__}: {shorten(str(e), 120)})") from e
 
+# %% ../nbs/10_learner.ipynb #0e21ee36
 def load_model_files(
     src, # folder written by `save_model_files`
 )->tuple:
-    "The model (in eval mode, on CPU) and config saved in `src`; weights are read without running any pickled code."
+    "The model (in eval mode, on CPU) and config saved in `src`, read without running any pickled code."
     config, fn = read_config(src, 'model'), weights_path(src)
     state = read_weights(fn)
     model = build_model(config['arch'], N_CLASSES)
     try: model.load_state_dict(state)
-    except Exception as e: raise InputError(f"{fn}: not the weights of a '{config['arch']}' model ({shorten(str(e), 150)})") from e
+    except Exception as e:
+        raise InputError(f"{fn}: not the weights of a '{config['arch']}' model ({shorten(str(e), 150)})") from e
     return model.eval(), config
 
 # %% ../nbs/10_learner.ipynb #b9653aea
@@ -158,7 +191,8 @@ def init_config(
 )->dict:
     "The checked config of model folder `src`, which must hold an `arch` model."
     cfg = read_config(src, 'model')
-    if cfg['arch'] != arch: raise InputError(f"{src}: holds a '{cfg['arch']}' model, not a '{arch}' one: pass --arch {cfg['arch']}")
+    if cfg['arch'] != arch:
+        raise InputError(f"{src}: holds a '{cfg['arch']}' model, not a '{arch}' one: pass --arch {cfg['arch']}")
     return cfg
 
 def init_weights(
@@ -166,7 +200,7 @@ def init_weights(
     src, # folder written by `train` (or `save_model_files`) with a model of the same arch
     arch:str, # `model`'s arch, checked against `src`'s
 ):
-    "Copy the weights of the trained model in `src` into `model`: fine-tuning from a run instead of from scratch."
+    "Copy the weights of the model in `src` into `model`: fine-tuning from a run, not from scratch."
     init_config(src, arch)
     model.load_state_dict(load_model_files(src)[0].state_dict())
     return model
@@ -174,19 +208,22 @@ def init_weights(
 # %% ../nbs/10_learner.ipynb #3ff12806
 PRETRAINED_DIR = Path(hpaic_nb.__file__).parent/'weights'  # packaged model folders, `<arch>_synthetic`
 def resolve_init(
-    init, # 'auto', 'none' (or None), or a model folder
+    init, # 'auto' (the packaged synthetic-pretrained `arch`, if any), 'none' (or None), or a model folder
     arch:str, # the arch being trained
     imagenet:bool=False, # ImageNet weights were asked for (then 'auto' is none)
 )->Path|None:
-    "The model folder `train(init=...)` starts from: for 'auto', the packaged synthetic-pretrained `arch` if there is one."
+    "The model folder `train(init=...)` starts from, or None to start from scratch."
     if init in (None, 'none') or (init == 'auto' and imagenet): return None
     if init != 'auto': return Path(init)
     packaged = PRETRAINED_DIR/f'{arch}_synthetic'
     return packaged if (packaged/'config.json').is_file() else None
 
 # %% ../nbs/10_learner.ipynb #7c911bd8
-def evaluate(learn, dl=None)->tuple:
-    "Validation probabilities and one-hot targets of `learn` on `dl` (default: the validation loader), as numpy."
+def evaluate(
+    learn, # a fastai `Learner`
+    dl=None, # a loader with labels (default: the validation loader)
+)->tuple:
+    "Probabilities and one-hot targets of `learn` on `dl`, as numpy."
     probs, targs = learn.get_preds(dl=dl or learn.dls.valid)
     return probs.float().numpy(), targs.numpy()
 
@@ -200,10 +237,12 @@ def from_model_files(
     bs:int=32, # batch size
     num_workers:int|None=None, # loader processes (default: all cores with a GPU, none without)
 )->Learner:
-    "A `Learner` of the model saved in `src`, reading `folder` at its size and normalisation, decoding by its thresholds."
+    "A `Learner` of the model in `src` on `folder`'s images, at its size, normalisation and thresholds."
     model, cfg = load_model_files(src)
-    rows = pd.DataFrame({'Id': [first_id or folder_ids(folder)[0]] * 2, 'labels': [[0]] * 2, 'is_valid': [False, True]})  # placeholder items
-    dls = hpa_dls(folder, cfg['size'], bs, df=rows, stats=cfg['stats'], augment=False, reader=RGBYReader(folder, cfg['size']), **loader_kwargs(num_workers))
+    first = first_id or folder_ids(folder)[0]
+    rows = pd.DataFrame({'Id': [first] * 2, 'labels': [[0]] * 2, 'is_valid': [False, True]})  # placeholder items
+    dls = hpa_dls(folder, cfg['size'], bs, df=rows, stats=cfg['stats'], augment=False,
+                  reader=RGBYReader(folder, cfg['size']), **loader_kwargs(num_workers))
     learn = cls(dls, model.to(dls.device), loss_func=hpa_loss('bce', thresholds=torch.tensor(cfg['thresholds'])))
     learn.config = cfg
     return gpu_speedups(learn)

@@ -8,10 +8,10 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/losses.html.md"""
 from __future__ import annotations
 import numpy as np, torch
 import torch.nn.functional as F
+from .core import InputError
 from fastcore.basics import store_attr
 from fastai.losses import BCEWithLogitsLossFlat
 from fastai.torch_core import Module
-from .core import InputError
 from .metrics import predict_labels
 
 # %% auto #0
@@ -19,19 +19,27 @@ __all__ = ['LOSSES', 'LabelRule', 'BCELossRule', 'FocalLossMulti', 'pos_weights'
 
 # %% ../nbs/09_losses.ipynb #8de80ea3
 class LabelRule:
-    "Mixin of a multi-label loss: sigmoid `activation`, and `decodes` by the label rule at its `thresholds`."
+    "Mixin of a multi-label loss: sigmoid `activation`, `decodes` by the label rule at its `thresholds`."
     thresholds, allow_empty = 0.5, False  # scalar or 28 thresholds; keep images with no class above threshold empty
-    def activation(self, x): return torch.sigmoid(x)
-    def decodes(self, x): return predict_labels(x, self.thresholds, self.allow_empty)
+    def activation(self, x):
+        "Probabilities: the sigmoid of the logits `x`."
+        return torch.sigmoid(x)
+    def decodes(self, x):
+        "Boolean labels of the probabilities `x` by the label rule (`predict_labels`)."
+        return predict_labels(x, self.thresholds, self.allow_empty)
 
 class BCELossRule(LabelRule, BCEWithLogitsLossFlat):
     "fastai's `BCEWithLogitsLossFlat` (optionally with `pos_weight`), decoding by the label rule."
 
 # %% ../nbs/09_losses.ipynb #fea0d7ad
 class FocalLossMulti(LabelRule, Module):
-    "Multi-label focal loss on logits: BCE scaled by `(1-p_t)^gamma`, optionally with per-class `pos_weight`; decodes by the label rule."
-    def __init__(self, gamma:float=2., pos_weight=None): store_attr()
+    "Multi-label focal loss on logits: BCE scaled by `(1-p_t)^gamma`; decodes by the label rule."
+    def __init__(self,
+                 gamma:float=2., # focusing exponent (0: plain BCE)
+                 pos_weight=None, # per-class weight of the positive terms, as BCE's `pos_weight`
+                ): store_attr()
     def forward(self, logits, targets):
+        "Mean focal loss of `logits` against the 0/1 `targets`."
         targets = targets.float()
         bce = F.binary_cross_entropy_with_logits(logits, targets, pos_weight=self.pos_weight, reduction='none')
         p = torch.sigmoid(logits)
@@ -58,7 +66,8 @@ def hpa_loss(
 ):
     "The loss function called `name`, decoding by the label rule at `thresholds`."
     if name == 'wbce' and y is None: raise InputError("loss 'wbce' needs the training labels `y` for its class weights")
-    losses = {'bce': lambda: BCELossRule(), 'focal': lambda: FocalLossMulti(gamma), 'wbce': lambda: BCELossRule(pos_weight=pos_weights(y))}
+    losses = {'bce': lambda: BCELossRule(), 'focal': lambda: FocalLossMulti(gamma),
+              'wbce': lambda: BCELossRule(pos_weight=pos_weights(y))}
     if name not in losses: raise InputError(f"unknown loss {name!r}: choose one of {', '.join(LOSSES)}")
     loss = losses[name]()
     loss.thresholds = thresholds

@@ -8,22 +8,23 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/metrics.html.md"""
 from __future__ import annotations
 import numpy as np, pandas as pd, torch
 from sklearn.metrics import f1_score, precision_score, recall_score
-from fastai.metrics import AccumMetric, ActivationType
 from .core import CLASS_NAMES, InputError
+from fastai.metrics import AccumMetric, ActivationType
 
 # %% auto #0
 __all__ = ['THRESH_GRID', 'STRATEGIES', 'predict_labels', 'f1_per_threshold', 'global_threshold', 'fit_thresholds', 'f1_table',
-           'f1_scores', 'crossfit_predictions', 'crossfit_f1', 'f1_metric', 'prevalence_thresholds', 'fit_strategies',
-           'strategy_thresholds', 'decide', 'baseline_scores']
+           'f1_scores', 'crossfit_predictions', 'crossfit_f1', 'f1_metric', 'prevalence_thresholds',
+           'strategy_thresholds', 'decide', 'fit_strategies', 'baseline_scores']
 
 # %% ../nbs/08_metrics.ipynb #e5eb4b7d
 def predict_labels(
-    probs, # `(n, 28)` probabilities: a NumPy array or a torch tensor
+    probs, # `(n, 28)` probabilities: a NumPy array or a torch tensor (compared in float64 either way)
     thresholds, # scalar or 28 thresholds
     allow_empty:bool=False, # keep images with no class above threshold empty
 ):
-    "Boolean labels `probs > thresholds`, an image with none given its most probable class unless `allow_empty`: the label rule."
-    if isinstance(probs, torch.Tensor): pred = probs.double() > torch.as_tensor(thresholds, dtype=torch.float64, device=probs.device)
+    "Boolean labels `probs > thresholds`; an image with none gets its top class (the label rule)."
+    if isinstance(probs, torch.Tensor):
+        pred = probs.double() > torch.as_tensor(thresholds, dtype=torch.float64, device=probs.device)
     else: probs = np.asarray(probs); pred = probs > np.asarray(thresholds, np.float64)
     if not allow_empty:
         none = ~pred.any(1)
@@ -59,6 +60,7 @@ def global_threshold(
     grid = THRESH_GRID if grid is None else np.asarray(grid)
     return _best(f1_per_threshold(np.asarray(probs, np.float32), np.asarray(y), grid).mean(1), grid)
 
+# %% ../nbs/08_metrics.ipynb #754f2bb5
 def fit_thresholds(
     probs, # `(n, 28)` validation probabilities
     y, # `(n, 28)` one-hot validation truth
@@ -80,7 +82,7 @@ def f1_table(
     thresholds=0.5, # scalar or per-class thresholds
     allow_empty:bool=True, # False: score the labels of the label rule, as a submission holds them
 )->pd.DataFrame:
-    "Per-class support, precision, recall, F1 and threshold of the labels `predict_labels(probs, thresholds, allow_empty)`."
+    "Per-class support, precision, recall, F1 and threshold of the labels `predict_labels` gives."
     probs, y = np.asarray(probs), np.asarray(y).astype(int)
     t = np.broadcast_to(np.asarray(thresholds, dtype=np.float64), (probs.shape[1],))
     pred = predict_labels(probs, t, allow_empty).astype(int)
@@ -108,11 +110,12 @@ def crossfit_predictions(
     seed:int=0, # seed of the split into two halves
     shrink:float=10., # passed to `fit_thresholds`
 )->np.ndarray:
-    "Boolean predictions where each random half of the rows is thresholded by `fit_thresholds` on the other half."
+    "Boolean labels, each random half of the rows thresholded by `fit_thresholds` on the other half."
     probs, y = np.asarray(probs), np.asarray(y)
     halves = np.array_split(np.random.default_rng(seed).permutation(len(probs)), 2)
     pred = np.zeros(probs.shape, bool)
-    for a, b in (halves, halves[::-1]): pred[a] = predict_labels(probs[a], fit_thresholds(probs[b], y[b], shrink), allow_empty=True)
+    for a, b in (halves, halves[::-1]):
+        pred[a] = predict_labels(probs[a], fit_thresholds(probs[b], y[b], shrink), allow_empty=True)
     return pred
 
 # %% ../nbs/08_metrics.ipynb #8ff5076e
@@ -131,29 +134,18 @@ def f1_metric(
                        average=average, name=f'f1_{average}_cv')
 
 # %% ../nbs/08_metrics.ipynb #5b3ee64e
-STRATEGIES = ('f1', 'prevalence', 'global')  # how probabilities become labels, see above
+STRATEGIES = ('f1', 'prevalence', 'global')  # the ways probabilities become labels: `train(thresholds=...)`
 def prevalence_thresholds(
     probs, # `(n, 28)` probabilities of the images being predicted
     prevalence, # 28 class frequencies among the training images
 )->np.ndarray:
-    "Per-class thresholds under which each class is predicted for about its `prevalence` share of the images of `probs`."
+    "Thresholds that predict each class for about its `prevalence` share of the images of `probs`."
     probs = np.asarray(probs)
     k = np.round(np.asarray(prevalence) * len(probs)).astype(int)  # images to predict for each class
     below = np.vstack([-np.sort(-probs, axis=0), np.full((1, probs.shape[1]), -np.inf)])  # descending, then -inf
     return below[k, np.arange(probs.shape[1])]  # `probs > t`: the k highest (-inf: every image)
 
 # %% ../nbs/08_metrics.ipynb #54e690cd
-def fit_strategies(
-    probs, y, # held-out (validation or out-of-fold) probabilities and truth
-    prevalence, # 28 training class frequencies
-    strategy:str='f1', # the model's strategy, one of `STRATEGIES`
-)->dict:
-    "Model-config entries for every strategy: 'f1' and 'global' thresholds fitted on `probs`, the prevalence, the chosen one."
-    if strategy not in STRATEGIES: raise InputError(f"thresholds {strategy!r} (--thresholds): must be one of {', '.join(STRATEGIES)}")
-    fits = {'f1': fit_thresholds(probs, y).tolist(), 'global': [global_threshold(probs, y)] * np.shape(probs)[1]}
-    cfg = {'threshold_strategy': strategy, 'threshold_fits': fits, 'class_prevalence': np.asarray(prevalence, float).tolist()}
-    return {**cfg, 'thresholds': np.clip(strategy_thresholds(probs, cfg), 0, 1).tolist()}  # on `probs`, for the record
-
 def strategy_thresholds(
     probs, # `(n, 28)` probabilities of the images to decide
     cfg:dict, # a model config (`fit_strategies`' entries; older ones have only `thresholds`, the 'f1' ones)
@@ -161,19 +153,37 @@ def strategy_thresholds(
 )->np.ndarray:
     "The 28 thresholds `strategy` gives for the images of `probs`."
     strategy = strategy or cfg.get('threshold_strategy', 'f1')
-    if strategy == 'prevalence' and 'class_prevalence' in cfg: return prevalence_thresholds(probs, cfg['class_prevalence'])
+    if strategy == 'prevalence' and 'class_prevalence' in cfg:
+        return prevalence_thresholds(probs, cfg['class_prevalence'])
     fits = cfg['threshold_fits'] if 'threshold_fits' in cfg else {'f1': cfg['thresholds']}
-    if strategy not in fits: raise InputError(f"thresholds {strategy!r}: this model has {', '.join(fits)} only (trained before threshold strategies)")
+    if strategy not in fits:
+        raise InputError(f"thresholds {strategy!r}: this model has {', '.join(fits)} only "
+                         "(trained before threshold strategies)")
     return np.asarray(fits[strategy])
 
+# %% ../nbs/08_metrics.ipynb #c4a38027
 def decide(
     probs, # `(n, 28)` probabilities
     cfg:dict, # model config
     strategy:str|None=None, # one of `STRATEGIES` (default: the model's)
     allow_empty:bool=False, # keep images with no class above threshold empty
 )->np.ndarray:
-    "Boolean labels of the images of `probs` by the model's (or `strategy`'s) thresholds, at least one per image."
+    "Boolean labels of `probs` at the model's (or `strategy`'s) thresholds, by the label rule."
     return predict_labels(probs, strategy_thresholds(probs, cfg, strategy), allow_empty)
+
+# %% ../nbs/08_metrics.ipynb #2e9f7aec
+def fit_strategies(
+    probs, y, # held-out (validation or out-of-fold) probabilities and truth
+    prevalence, # 28 training class frequencies
+    strategy:str='f1', # the model's strategy, one of `STRATEGIES`
+)->dict:
+    "Model-config entries: every strategy's fit on `probs` (and the prevalence), and the chosen one."
+    if strategy not in STRATEGIES:
+        raise InputError(f"thresholds {strategy!r} (--thresholds): must be one of {', '.join(STRATEGIES)}")
+    fits = {'f1': fit_thresholds(probs, y).tolist(), 'global': [global_threshold(probs, y)] * np.shape(probs)[1]}
+    cfg = {'threshold_strategy': strategy, 'threshold_fits': fits,
+           'class_prevalence': np.asarray(prevalence, float).tolist()}
+    return {**cfg, 'thresholds': np.clip(strategy_thresholds(probs, cfg), 0, 1).tolist()}  # on `probs`, for the record
 
 # %% ../nbs/08_metrics.ipynb #c68ad6bc
 def baseline_scores(
@@ -181,12 +191,14 @@ def baseline_scores(
     y_eval:np.ndarray, # `(m, 28)` one-hot truth of the images scored
     n_frequent:int=3, # how many of the most frequent training classes to predict
 )->pd.DataFrame:
-    "Macro/micro F1 on `y_eval` of: every class, the most frequent training classes, random at training prevalence."
+    "Macro and micro F1 on `y_eval` of: every class, the most frequent ones, random at prevalence."
     y_train, y_eval = np.asarray(y_train, float), np.asarray(y_eval, float)
     top = np.argsort(-y_train.sum(0), kind='stable')[:n_frequent]
     frequent = np.zeros_like(y_eval); frequent[:, top] = 1
     p, q = y_train.mean(0), y_eval.mean(0)
-    rand = {'macro': float(np.mean(2 * p * q / np.maximum(p + q, 1e-12))), 'micro': float(2 * (p * q).sum() / (p.sum() + q.sum()))}
-    rows = {'every class': f1_scores(np.ones_like(y_eval), y_eval), f'most frequent classes ({", ".join(map(str, top))})':
-            f1_scores(frequent, y_eval), 'random at training prevalence (expected)': rand}
+    rand = {'macro': float(np.mean(2 * p * q / np.maximum(p + q, 1e-12))),
+            'micro': float(2 * (p * q).sum() / (p.sum() + q.sum()))}
+    rows = {'every class': f1_scores(np.ones_like(y_eval), y_eval),
+            f'most frequent classes ({", ".join(map(str, top))})': f1_scores(frequent, y_eval),
+            'random at training prevalence (expected)': rand}
     return pd.DataFrame.from_dict(rows, orient='index').rename_axis('baseline')

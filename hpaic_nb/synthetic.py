@@ -6,7 +6,7 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/synthetic.html.md"""
 
 # %% auto #0
 __all__ = ['LABEL_SETS_PATH', 'PATTERNS', 'CHANNEL_GAINS', 'OUTPUT_CSVS', 'MANIFEST', 'label_set_table', 'read_label_sets',
-           'sample_label_sets', 'image_seed', 'sample_ids', 'cyto_dots', 'nuclear_dots', 'texture', 'nucleoplasm',
+           'sample_label_sets', 'image_seed', 'sample_ids', 'cyto_dots', 'nuclear_dots', 'stain_texture', 'nucleoplasm',
            'nuclear_membrane', 'nucleoli', 'nucleoli_fibrillar_center', 'nuclear_speckles', 'nuclear_bodies',
            'endoplasmic_reticulum', 'golgi_apparatus', 'peroxisomes', 'endosomes', 'lysosomes', 'mitochondria',
            'aggresome', 'cytosol', 'cytoplasmic_bodies', 'rods_and_rings', 'lipid_droplets', 'intermediate_filaments',
@@ -17,7 +17,6 @@ __all__ = ['LABEL_SETS_PATH', 'PATTERNS', 'CHANNEL_GAINS', 'OUTPUT_CSVS', 'MANIF
 # %% ../nbs/03_synthetic.ipynb #973ba2f5
 import json, os, shutil, uuid, zlib
 from pathlib import Path
-from types import SimpleNamespace
 import numpy as np, pandas as pd
 from PIL import Image
 from scipy import ndimage
@@ -25,9 +24,11 @@ from fastcore.parallel import parallel
 from fastcore.meta import delegates
 from fastcore.script import call_parse
 import hpaic_nb
-from .cells import (rng_for, smooth_noise, ridges, ring, draw, segments, circles, walks, sample_points, pixels, per_cell,
-                            cell_at, clip_to_cells, mtoc_points, outline, make_field, stain_blue, stain_red, stain_yellow)
-from .core import N_CLASSES, CHANNELS, InputError, RunExistsError, cli_errors, data_dir, remove_partials, save_atomic
+from .cells import (rng_for, smooth_noise, ridges, ring, draw, segments, circles, walks, sample_points, pixels,
+    per_cell, cell_at, clip_to_cells, mtoc_points, outline, Field, make_field, stain_blue, stain_red, stain_yellow)
+from .core import N_CLASSES, CHANNELS, InputError, RunExistsError, cli_errors, data_dir
+from .core import remove_partials, save_atomic
+from .files import read_labels
 
 # %% ../nbs/03_synthetic.ipynb #69c9b6cb
 LABEL_SETS_PATH = Path(hpaic_nb.__file__).parent/'label_sets.csv'
@@ -35,8 +36,7 @@ LABEL_SETS_PATH = Path(hpaic_nb.__file__).parent/'label_sets.csv'
 def label_set_table(
     csv_path, # an `Id,Target` file such as the challenge's `train.csv`
 )->pd.DataFrame:
-    "Distinct label sets of `csv_path` (`Target`, sorted class indices) with their image `count`, most frequent first."
-    from hpaic_nb.data import read_labels  # here, not at the top: hpaic_nb.data imports fastai, which generation does not need
+    "The distinct label sets (`Target`, sorted) of `csv_path` and their `count`, commonest first."
     sets = read_labels(csv_path).labels.map(lambda ls: ' '.join(map(str, sorted(set(ls)))))
     counts = sets.value_counts().rename_axis('Target').reset_index(name='count')
     return counts.sort_values(['count', 'Target'], ascending=[False, True], ignore_index=True)
@@ -56,17 +56,18 @@ def _class_membership(tbl:pd.DataFrame)->np.ndarray:
     return np.array([[c in ls for c in range(N_CLASSES)] for ls in tbl.labels], dtype=np.float64)
 
 def _set_weights(members, counts, rare_boost:bool)->np.ndarray:
-    "Probability of drawing each label set: its frequency, tempered towards sets with rare classes if `rare_boost`."
+    "Probability of drawing each label set: its frequency, tempered towards rare classes if `rare_boost`."
     per_class = members.T @ counts
     boost = np.sqrt(per_class.max()/np.maximum(per_class, 1))
     w = counts*(members*boost).max(1) if rare_boost else counts.astype(np.float64)
     return w/w.sum()
 
 def _reserved_draws(members, counts, n:int, rng)->np.ndarray:
-    "`max(1, n//100)` set indices per class, rarest class first, each among the sets holding that class; `n` at most."
+    "`max(1, n//100)` set indices per class, rarest first, among the sets holding it (`n` at most)."
     order = np.argsort(members.T @ counts, kind='stable')
     k = max(1, n//100)
-    return np.concatenate([rng.choice(len(counts), k, p=members[:, c]*counts/(members[:, c] @ counts)) for c in order])[:n]
+    draws = [rng.choice(len(counts), k, p=members[:, c]*counts/(members[:, c] @ counts)) for c in order]
+    return np.concatenate(draws)[:n]
 
 # %% ../nbs/03_synthetic.ipynb #5f6128e0
 def sample_label_sets(
@@ -79,7 +80,8 @@ def sample_label_sets(
     tbl = read_label_sets(path)
     members, counts, rng = _class_membership(tbl), tbl['count'].values, rng_for(seed, 'labels')
     fixed = _reserved_draws(members, counts, n, rng) if rare_boost else np.zeros(0, int)
-    idx = rng.permutation(np.concatenate([fixed, rng.choice(len(tbl), n - len(fixed), p=_set_weights(members, counts, rare_boost))]))
+    drawn = rng.choice(len(tbl), n - len(fixed), p=_set_weights(members, counts, rare_boost))
+    idx = rng.permutation(np.concatenate([fixed, drawn]))
     return [list(tbl.labels[i]) for i in idx]
 
 # %% ../nbs/03_synthetic.ipynb #dcc00e47
@@ -90,6 +92,7 @@ def image_seed(
     "The seed of image `index` of the data set with `seed`."
     return int(np.random.SeedSequence([int(seed), int(index)]).generate_state(1)[0])
 
+# %% ../nbs/03_synthetic.ipynb #d5fe9026
 def sample_ids(
     n:int, # number of Ids
     seed:int=0, # data set seed
@@ -99,28 +102,35 @@ def sample_ids(
     return [str(uuid.UUID(bytes=rng.bytes(16), version=4)) for _ in range(n)]
 
 # %% ../nbs/03_synthetic.ipynb #a703a389
-def cyto_dots(f, rng, per_cell_n:float, radius:float, perinuclear:float=0.):
-    "Dots of `radius` in the cytoplasm, `per_cell_n` per cell, concentrated near the nucleus by `perinuclear` (0..1)."
-    ys, xs = sample_points(rng, f.cyto*(1 - perinuclear + perinuclear*f.perinuc), int(per_cell_n*f.n))
+def cyto_dots(
+    f:Field, rng,
+    per_cell_n:float, # dots per cell
+    radius:float, # their radius, field units
+    perinuclear:float=0., # 0..1: how much they gather near the nucleus
+):
+    "Dots in the cytoplasm of every cell."
+    weight = f.cytoplasm_mask*(1 - perinuclear + perinuclear*f.perinuclear)
+    ys, xs = sample_points(rng, weight, int(per_cell_n*f.n_cells))
     return draw(f.size, ys, xs, radius, rng.uniform(0.5, 1, len(ys)))
 
-def nuclear_dots(f, rng, per_cell_n:float, radius:float):
+def nuclear_dots(f:Field, rng, per_cell_n:float, radius:float):
     "Dots of `radius` in the nucleoplasm (not in nucleoli), `per_cell_n` per nucleus."
-    ys, xs = sample_points(rng, (f.g.rn < 0.85)*(1 - f.nucleoli), int(per_cell_n*f.n))
+    ys, xs = sample_points(rng, (f.maps.nucleus_rel_dist < 0.85)*(1 - f.nucleoli), int(per_cell_n*f.n_cells))
     return draw(f.size, ys, xs, radius, rng.uniform(0.6, 1, len(ys)))
 
-def texture(f, rng, amount:float=0.2):
-    "Mild multiplicative staining texture."
+# %% ../nbs/03_synthetic.ipynb #fb043ac5
+def stain_texture(f:Field, rng, amount:float=0.2):
+    "Mild multiplicative staining texture, of mean `1 - amount` and standard deviation `amount`."
     return 1 - amount + amount*smooth_noise(rng, f.size, 0.004*f.size)
 
 # %% ../nbs/03_synthetic.ipynb #880ded07
 def nucleoplasm(f, rng):
     "Fills the nucleus, sparing the nucleoli."
-    return 0.6*f.nuc*(1 - 0.9*f.nucleoli)*texture(f, rng)
+    return 0.6*f.nucleus_mask*(1 - 0.9*f.nucleoli)*stain_texture(f, rng)
 
 def nuclear_membrane(f, rng):
     "A thin ring at the edge of the nucleus."
-    return ring(f.g.rn, 0.97, 0.08)*f.cell*texture(f, rng)
+    return ring(f.maps.nucleus_rel_dist, 0.97, 0.08)*f.cell_mask*stain_texture(f, rng)
 
 def nucleoli(f, rng):
     "A few bright blobs inside the nucleus."
@@ -128,13 +138,14 @@ def nucleoli(f, rng):
 
 def nucleoli_fibrillar_center(f, rng):
     "Small dots, three per nucleolus, inside the nucleoli."
-    k = 3*len(f.nl[0])
-    a, r = rng.uniform(0, 2*np.pi, k), f.nl_r*np.sqrt(rng.random(k))
-    return draw(f.size, np.repeat(f.nl[0], 3) + r*np.sin(a), np.repeat(f.nl[1], 3) + r*np.cos(a), 0.3*f.nl_r, 1.)
+    k = 3*len(f.nucleolus_y)
+    a, r = rng.uniform(0, 2*np.pi, k), f.nucleolus_radius*np.sqrt(rng.random(k))
+    ys, xs = np.repeat(f.nucleolus_y, 3) + r*np.sin(a), np.repeat(f.nucleolus_x, 3) + r*np.cos(a)
+    return draw(f.size, ys, xs, 0.3*f.nucleolus_radius, 1.)
 
 def nuclear_speckles(f, rng):
-    "Many small irregular dots in the nucleoplasm (the high spots of a fine random field) over weak nuclear staining."
-    return f.nuc*(1 - f.nucleoli)*(np.clip(smooth_noise(rng, f.size, 0.005*f.size) - 1, 0, None) + 0.08)
+    "Many small irregular dots (high spots of a fine random field) over a weak nucleoplasm stain."
+    return f.nucleus_mask*(1 - f.nucleoli)*(np.clip(smooth_noise(rng, f.size, 0.005*f.size) - 1, 0, None) + 0.08)
 
 def nuclear_bodies(f, rng):
     "A few (1-6) small round dots per nucleus."
@@ -147,9 +158,10 @@ def endoplasmic_reticulum(f, rng):
 
 def golgi_apparatus(f, rng):
     "A fragmented cap beside the nucleus, on the side of the cell's polarity angle."
-    phi = per_cell(f.c.phi, f.g.lab)
-    cos = (f.g.dx*np.cos(phi) + f.g.dy*np.sin(phi))/np.maximum(np.hypot(f.g.dx, f.g.dy), 1e-6)
-    return np.exp((cos - 1)/0.25)*ring(f.g.rn, 1.35, 0.35)*f.cyto*np.clip(0.6 + smooth_noise(rng, f.size, 0.004*f.size), 0, 2)
+    phi, dy, dx = per_cell(f.cells.polarity_angle, f.maps.owner), f.maps.nucleus_dy, f.maps.nucleus_dx
+    cos = (dx*np.cos(phi) + dy*np.sin(phi))/np.maximum(np.hypot(dx, dy), 1e-6)
+    cap = np.exp((cos - 1)/0.25)*ring(f.maps.nucleus_rel_dist, 1.35, 0.35)*f.cytoplasm_mask
+    return cap*np.clip(0.6 + smooth_noise(rng, f.size, 0.004*f.size), 0, 2)
 
 def peroxisomes(f, rng):
     "Many tiny dots spread through the cytoplasm."
@@ -166,16 +178,17 @@ def lysosomes(f, rng):
 def mitochondria(f, rng):
     "A network of short tubules through the cytoplasm, densest near the nucleus."
     tubes = ridges(smooth_noise(rng, f.size, 0.005*f.size), 0.45)*(smooth_noise(rng, f.size, 0.012*f.size) > -0.3)
-    return tubes*f.cyto*(0.35 + 0.65*f.perinuc)
+    return tubes*f.cytoplasm_mask*(0.35 + 0.65*f.perinuclear)
 
 def aggresome(f, rng):
     "One big blob beside the nucleus, in most cells."
-    ys, xs = mtoc_points(f.c, 1.5)
-    return draw(f.size, ys, xs, 0.35*f.c.r0, (rng.random(f.n) < 0.8)*rng.uniform(0.6, 1, f.n))
+    ys, xs = mtoc_points(f.cells, 1.5)
+    radius = 0.35*f.cells.typical_nucleus_radius
+    return draw(f.size, ys, xs, radius, (rng.random(f.n_cells) < 0.8)*rng.uniform(0.6, 1, f.n_cells))
 
 def cytosol(f, rng):
     "Fills the cytoplasm but not the nucleus."
-    return 0.5*f.cyto*texture(f, rng)
+    return 0.5*f.cytoplasm_mask*stain_texture(f, rng)
 
 def cytoplasmic_bodies(f, rng):
     "A few (1-3 per cell) larger bright dots in the cytoplasm."
@@ -183,46 +196,50 @@ def cytoplasmic_bodies(f, rng):
 
 def rods_and_rings(f, rng):
     "A few straight rods and small rings in the cytoplasm."
-    ys, xs = sample_points(rng, f.cyto, 2*f.n)
+    ys, xs = sample_points(rng, f.cytoplasm_mask, 2*f.n_cells)
     a, rod = rng.uniform(0, np.pi, len(ys)), rng.random(len(ys)) < 0.5
-    rods = segments(ys[rod], xs[rod], ys[rod] + 0.025*np.sin(a[rod]), xs[rod] + 0.025*np.cos(a[rod]), f.px)
-    return draw(f.size, *rods, 0.0025, 1., f.px) + draw(f.size, *circles(ys[~rod], xs[~rod], 0.006), 0.0025, 1., 2*np.pi*0.006/20)
+    rods = segments(ys[rod], xs[rod], ys[rod] + 0.025*np.sin(a[rod]), xs[rod] + 0.025*np.cos(a[rod]), f.point_spacing)
+    rings = circles(ys[~rod], xs[~rod], 0.006)
+    return draw(f.size, *rods, 0.0025, 1., f.point_spacing) + draw(f.size, *rings, 0.0025, 1., 2*np.pi*0.006/20)
 
 def lipid_droplets(f, rng):
     "Rings (hollow blobs) of various sizes in the cytoplasm."
-    ys, xs = sample_points(rng, f.cyto, 6*f.n)
+    ys, xs = sample_points(rng, f.cytoplasm_mask, 6*f.n_cells)
     return draw(f.size, *circles(ys, xs, rng.uniform(0.004, 0.008, len(ys))), 0.0018, 1., 2*np.pi*0.006/20)
 
 # %% ../nbs/03_synthetic.ipynb #d1683013
 def intermediate_filaments(f, rng):
     "A meshwork of long curvy filaments that cage the nucleus and fill the cytoplasm."
-    ys, xs = sample_points(rng, f.perinuc, 30*f.n)
-    cy, cx = walks(rng, ys, xs, rng.uniform(0, 2*np.pi, len(ys)), int(0.25/f.px), f.px, 0.12)
-    ok = clip_to_cells(f.g, cy, cx, cell_at(f.g, ys, xs))
-    return np.minimum(draw(f.size, cy[ok], cx[ok], 0.001, 1., f.px), 1.5)*(1 - 0.7*f.nuc)
+    ys, xs = sample_points(rng, f.perinuclear, 30*f.n_cells)
+    step = f.point_spacing
+    cy, cx = walks(rng, ys, xs, rng.uniform(0, 2*np.pi, len(ys)), int(0.25/step), step, 0.12)
+    ok = clip_to_cells(f.maps, cy, cx, cell_at(f.maps, ys, xs))
+    return np.minimum(draw(f.size, cy[ok], cx[ok], 0.001, 1., step), 1.5)*(1 - 0.7*f.nucleus_mask)
 
 def actin_filaments(f, rng):
     "Straight parallel stress fibres across each cell (one direction per cell) and a cortical rim."
-    psi = per_cell(rng.uniform(0, np.pi, f.n), f.g.lab)
-    u = f.g.dx*np.cos(psi) + f.g.dy*np.sin(psi)
-    phase = 2*np.pi*u/0.016 + per_cell(rng.uniform(0, 7, f.n), f.g.lab) + 1.5*smooth_noise(rng, f.size, 0.03*f.size)
+    psi = per_cell(rng.uniform(0, np.pi, f.n_cells), f.maps.owner)
+    u = f.maps.nucleus_dx*np.cos(psi) + f.maps.nucleus_dy*np.sin(psi)
+    offset = per_cell(rng.uniform(0, 7, f.n_cells), f.maps.owner)
+    phase = 2*np.pi*u/0.016 + offset + 1.5*smooth_noise(rng, f.size, 0.03*f.size)
     fibres = (0.5 + 0.5*np.cos(phase))**16*np.clip(0.2 + smooth_noise(rng, f.size, 0.015*f.size), 0, 1.5)
-    return f.cell*(fibres*(1 - 0.6*f.nuc) + 0.15*(f.g.rho > 0.85).astype(np.float32))
+    return f.cell_mask*(fibres*(1 - 0.6*f.nucleus_mask) + 0.15*(f.maps.cell_rel_dist > 0.85).astype(np.float32))
 
 def focal_adhesion_sites(f, rng):
     "Short streaks at the cell periphery, pointing to the cell centre."
-    ys, xs = sample_points(rng, f.cyto*(f.g.rho > 0.75), 12*f.n)
-    i = cell_at(f.g, ys, xs)
-    a = np.arctan2(ys - f.c.cy[i], xs - f.c.cx[i])
-    return draw(f.size, *segments(ys, xs, ys - 0.015*np.sin(a), xs - 0.015*np.cos(a), f.px), 0.0022, 1., f.px)
+    ys, xs = sample_points(rng, f.cytoplasm_mask*(f.maps.cell_rel_dist > 0.75), 12*f.n_cells)
+    i = cell_at(f.maps, ys, xs)
+    a = np.arctan2(ys - f.cells.cell_y[i], xs - f.cells.cell_x[i])
+    streaks = segments(ys, xs, ys - 0.015*np.sin(a), xs - 0.015*np.cos(a), f.point_spacing)
+    return draw(f.size, *streaks, 0.0022, 1., f.point_spacing)
 
 def microtubules(f, rng):
     "The microtubule filaments of the red channel."
-    return f.microtubules + 0.1*f.cyto
+    return f.microtubules + 0.1*f.cytoplasm_mask
 
 def microtubule_ends(f, rng):
     "Dots at the plus ends (tips) of most microtubules."
-    ys, xs, ok = f.mt_curves
+    ys, xs, ok = f.microtubule_points
     tip = ok.sum(1) - 1
     keep = (tip > 0) & (rng.random(len(tip)) < 0.25)  # about 22 per cell
     return draw(f.size, ys[keep, tip[keep]], xs[keep, tip[keep]], 0.0025, 1.)
@@ -237,22 +254,22 @@ def mitotic_spindle(f, rng):
 
 def microtubule_organizing_center(f, rng):
     "A bright cloud around the centrosome, next to the nucleus."
-    return draw(f.size, *mtoc_points(f.c), 0.007, 1.) + centrosome(f, rng)
+    return draw(f.size, *mtoc_points(f.cells), 0.007, 1.) + centrosome(f, rng)
 
 def centrosome(f, rng):
     "One or two bright tight dots next to the nucleus."
-    ys, xs = mtoc_points(f.c)
-    a = rng.uniform(0, 2*np.pi, f.n)
+    ys, xs = mtoc_points(f.cells)
+    a = rng.uniform(0, 2*np.pi, f.n_cells)
     return draw(f.size, np.r_[ys, ys + 0.004*np.sin(a)], np.r_[xs, xs + 0.004*np.cos(a)], 0.0022, 1.)
 
 # %% ../nbs/03_synthetic.ipynb #a59776e2
 def plasma_membrane(f, rng):
     "The outline of every cell."
-    return draw(f.size, *pixels(outline(f.g.lab)), 0.0015, 1., 1/f.size)
+    return draw(f.size, *pixels(outline(f.maps.owner)), 0.0015, 1., 1/f.size)
 
 def cell_junctions(f, rng):
     "Only where two cells touch."
-    return draw(f.size, *pixels(outline(f.g.lab, between_cells=True)), 0.0015, 1., 1/f.size)
+    return draw(f.size, *pixels(outline(f.maps.owner, between_cells=True)), 0.0015, 1., 1/f.size)
 
 # %% ../nbs/03_synthetic.ipynb #c0a8c7ab
 PATTERNS = (nucleoplasm, nuclear_membrane, nucleoli, nucleoli_fibrillar_center, nuclear_speckles, nuclear_bodies,
@@ -267,33 +284,36 @@ def _lerp(d:float, a:float, b:float)->float:
     return a + (b - a)*d
 
 def expression(rng, n:int, d:float)->np.ndarray:
-    "Per-cell protein level: log-normal, with some non-expressing cells at higher difficulty `d` (never none)."
+    "Per-cell protein level: log-normal, some cells at 0 at higher difficulty `d` (never all)."
     e = rng.lognormal(0, _lerp(d, 0.1, 0.5), n)*(rng.random(n) >= _lerp(d, 0, 0.3))
     if not e.any(): e[rng.integers(n)] = 1
     return e
 
+# %% ../nbs/03_synthetic.ipynb #d7b4fc14
 def _normalise(x:np.ndarray)->np.ndarray:
-    "Scale `x` so that its stained pixels (above 10% of the maximum) have their 90th percentile at 1; brighter ones may saturate."
+    "Scale `x` to put the 90th percentile of its stained pixels (over 10% of the maximum) at 1."
     on = x[x > 0.1*x.max()]
     return x/max(np.percentile(on, 90) if on.size else 1, 1e-3)
 
+# %% ../nbs/03_synthetic.ipynb #e13762a9
 def stain_green(
-    f:SimpleNamespace, # the field
+    f:Field, # the field
     labels, # class indices
     seed:int, # image seed
     d:float, # difficulty
 )->np.ndarray:
-    "The protein channel: the patterns of `labels`, per-cell expression, optional off-target stain, background."
+    "The protein channel: patterns of `labels`, per-cell expression, off-target stain, background."
     rng = rng_for(seed, 'green')
-    expr, inten = per_cell(expression(rng, f.n, d), f.g.lab), rng.uniform(0.4, 1, N_CLASSES).astype(np.float32)
+    expr = per_cell(expression(rng, f.n_cells, d), f.maps.owner)
+    inten = rng.uniform(0.4, 1, N_CLASSES).astype(np.float32)
     x = _normalise(sum(inten[k]*PATTERNS[k](f, rng_for(seed, 'pattern', k)) for k in labels)*expr)
     if rng.random() < _lerp(d, 0, 0.4):
         k = rng.choice(np.setdiff1d(np.arange(N_CLASSES), labels))
         x = x + _lerp(d, 0, 0.3)*inten[k]*_normalise(PATTERNS[k](f, rng_for(seed, 'pattern', k))*expr)
-    return x + _lerp(d, 0.01, 0.06)*(f.cyto + 0.6*f.nuc)
+    return x + _lerp(d, 0.01, 0.06)*(f.cytoplasm_mask + 0.6*f.nucleus_mask)
 
 # %% ../nbs/03_synthetic.ipynb #126c066a
-CHANNEL_GAINS = (0.75, 0.45, 0.85, 1.15)  # red, green, blue, yellow: median exposures, calibrated on real fields (below)
+CHANNEL_GAINS = (0.75, 0.45, 0.85, 1.15)  # median exposures of red, green, blue, yellow, calibrated on real fields
 
 def camera(
     x:np.ndarray, # (4, H, W) float32 signals, about 0..1
@@ -307,7 +327,8 @@ def camera(
     light = 1 + _lerp(d, 0.05, 0.5)*np.tanh(smooth_noise(rng, size, 0.3*size))
     x = ndimage.gaussian_filter(x*gain, (0, s, s), truncate=3.)
     x *= light; np.maximum(x, 0, out=x)  # in place from here on: this is the costliest step per pixel
-    photons, read = _lerp(d, 800, 60)*rng.uniform(0.7, 1.3)*(512/size)**2, _lerp(d, 0.003, 0.02)*size/512  # per 512-px pixel
+    # photons per unit signal and read noise, set for a 512-px image's pixel and scaled to this size
+    photons, read = _lerp(d, 800, 60)*rng.uniform(0.7, 1.3)*(512/size)**2, _lerp(d, 0.003, 0.02)*size/512
     sd = x/photons; sd += read**2; np.sqrt(sd, out=sd)
     x += sd*rng.standard_normal(x.shape, np.float32); x -= 1.5*read; x *= 255
     return np.clip(np.rint(x, out=x), 0, 255, out=x).astype(np.uint8)
@@ -315,8 +336,10 @@ def camera(
 # %% ../nbs/03_synthetic.ipynb #788c44fe
 def _check_args(size, seed, difficulty):
     "Raise a ValueError naming the first bad argument."
-    if not (isinstance(size, (int, np.integer)) and size >= 16): raise InputError(f"size must be an integer >= 16, got {size!r}")
-    if not (isinstance(seed, (int, np.integer)) and seed >= 0): raise InputError(f"seed must be an integer >= 0, got {seed!r}")
+    if not (isinstance(size, (int, np.integer)) and size >= 16):
+        raise InputError(f"size must be an integer >= 16, got {size!r}")
+    if not (isinstance(seed, (int, np.integer)) and seed >= 0):
+        raise InputError(f"seed must be an integer >= 0, got {seed!r}")
     if not 0 <= difficulty <= 1: raise InputError(f"difficulty must be in 0..1, got {difficulty!r}")
 
 def render_sample(
@@ -325,37 +348,43 @@ def render_sample(
     seed:int=0, # image seed (see `image_seed`)
     difficulty:float=0.5, # 0 (clean) .. 1 (hard): blur, noise, illumination, expression variation, off-target stain
 )->np.ndarray:
-    "A synthetic HPA field whose protein has the patterns of `labels`: uint8 (4, size, size) in `CHANNELS` order."
+    "A synthetic HPA field with the protein patterns of `labels`: uint8 (4, size, size), in `CHANNELS`."
     labels = sorted({int(l) for l in labels})
-    if not labels or not 0 <= labels[0] <= labels[-1] < N_CLASSES: raise InputError(f"labels must be a non-empty list of class indices 0..{N_CLASSES-1}, got {labels}")
+    if not labels or not 0 <= labels[0] <= labels[-1] < N_CLASSES:
+        raise InputError(f"labels must be a non-empty list of class indices 0..{N_CLASSES-1}, got {labels}")
     _check_args(size, seed, difficulty)
     f = make_field(seed, size, labels)
-    x = np.stack([stain_red(f), stain_green(f, labels, seed, difficulty), stain_blue(f, rng_for(seed, 'blue')), stain_yellow(f)])
+    x = np.stack([stain_red(f), stain_green(f, labels, seed, difficulty), stain_blue(f, rng_for(seed, 'blue')),
+                  stain_yellow(f)])
     return camera(x, rng_for(seed, 'camera'), difficulty)
 
 # %% ../nbs/03_synthetic.ipynb #4ac4013f
 OUTPUT_CSVS, MANIFEST = ('train.csv', 'sample_submission.csv', 'test_truth.csv'), 'synth.json'
 
 def _prepare_dest(dest:Path, overwrite:bool, args:dict)->bool:
-    "Make `dest` ready for the data set of `args`: True when it resumes an unfinished one written with the same `args`."
+    "Make `dest` ready for the data set of `args`: True when resuming an unfinished one with them."
     if dest.exists() and not dest.is_dir(): raise InputError(f"{dest} exists and is not a folder")
     old = json.loads((dest/MANIFEST).read_text()) if (dest/MANIFEST).is_file() else None
     resume = old == args and not overwrite
     if dest.exists() and any(dest.iterdir()) and not resume:
         if not overwrite:
-            what = f"a data set made with other arguments ({', '.join(f'{k}={old.get(k)}' for k in args if old.get(k) != args[k])})" if old else "files"
-            raise RunExistsError(f"{dest} holds {what}; pass --overwrite (overwrite=True) to replace it, or another folder")
+            changed = ', '.join(f'{k}={old.get(k)}' for k in args if old.get(k) != args[k]) if old else ''
+            what = f"a data set made with other arguments ({changed})" if old else "files"
+            raise RunExistsError(f"{dest} holds {what}; "
+                                 "pass --overwrite (overwrite=True) to replace it, or another folder")
         for d in ('train', 'test'): shutil.rmtree(dest/d, ignore_errors=True)
         for fn in (*OUTPUT_CSVS, MANIFEST): (dest/fn).unlink(missing_ok=True)
     for d in ('train', 'test'): (dest/d).mkdir(parents=True, exist_ok=True); remove_partials(dest/d)
     if not resume: save_atomic(dest/MANIFEST, lambda p: Path(p).write_text(json.dumps(args)))
     return resume
 
+# %% ../nbs/03_synthetic.ipynb #dbfa7b02
 def _write_sample(job):
-    "Render one sample and write its four channel PNGs: `job` is (folder, Id, labels, size, seed, difficulty)."
+    "Render one sample and write its four PNGs; `job` is (folder, Id, labels, size, seed, difficulty)."
     folder, id_, labels, size, seed, difficulty = job
     for channel, plane in zip(CHANNELS, render_sample(labels, size, seed, difficulty)):
-        save_atomic(folder/f'{id_}_{channel}.png', lambda p: Image.fromarray(plane, 'L').save(p, format='PNG', compress_type=zlib.Z_HUFFMAN_ONLY))
+        save_atomic(folder/f'{id_}_{channel}.png',
+                    lambda p: Image.fromarray(plane, 'L').save(p, format='PNG', compress_type=zlib.Z_HUFFMAN_ONLY))
 
 def _written(job)->bool:
     "True when the four channel files of `job`'s sample exist (each was renamed into place complete)."
@@ -370,19 +399,21 @@ def generate_dataset(
     size:int=512, # image side in pixels
     seed:int=0, # data set seed: same arguments, byte-identical files
     difficulty:float=0.5, # 0 (clean) .. 1 (hard), see `render_sample`
-    rare_boost:bool=False, # every class at least max(1, n//100) times, rare classes more often (see `sample_label_sets`)
+    rare_boost:bool=False, # every class at least max(1, n//100) times, rare ones more often (see `sample_label_sets`)
     n_workers:int|None=None, # worker processes (None: all CPUs; 0 or 1: in this process)
     overwrite:bool=False, # replace a data set already in `dest`
     progress:bool=True, # show a progress bar
 )->Path:
     "Write a synthetic data set in the layout of the Kaggle HPA challenge to `dest` and return its path."
-    if n_train < 0 or n_test < 0 or n_train + n_test < 1: raise InputError(f"need n_train, n_test >= 0 and at least one image, got {n_train}, {n_test}")
+    if n_train < 0 or n_test < 0 or n_train + n_test < 1:
+        raise InputError(f"need n_train, n_test >= 0 and at least one image, got {n_train}, {n_test}")
     _check_args(size, seed, difficulty)
     args = dict(n_train=n_train, n_test=n_test, size=size, seed=seed, difficulty=difficulty, rare_boost=rare_boost)
     dest, n = Path(dest), n_train + n_test
     resume = _prepare_dest(dest, overwrite, args)
     labels, ids = sample_label_sets(n, seed, rare_boost), sample_ids(n, seed)
-    jobs = [(dest/('train' if i < n_train else 'test'), ids[i], labels[i], size, image_seed(seed, i), difficulty) for i in range(n)]
+    jobs = [(dest/('train' if i < n_train else 'test'), ids[i], labels[i], size, image_seed(seed, i), difficulty)
+            for i in range(n)]
     if resume: jobs = [j for j in jobs if not _written(j)]
     n_workers = os.cpu_count() if n_workers is None else n_workers
     parallel(_write_sample, jobs, n_workers=n_workers if n_workers > 1 else 0, progress=progress, chunksize=4)
@@ -401,7 +432,7 @@ def hpaic_synth(
     debug:bool=False, # show the traceback of an error instead of one line
     **kwargs, # every other argument of `generate_dataset`, by name: --n-train, --size, --seed, ...
 ):
-    "Write a synthetic Human Protein Atlas data set in the Kaggle challenge layout (rerun to finish an interrupted one)."
+    "Write a synthetic HPA data set in the Kaggle challenge layout (rerun to finish an interrupted one)."
     with cli_errors(hpaic_synth, debug): dest = generate_dataset(dest or data_dir(), **kwargs)
     a = json.loads((dest/MANIFEST).read_text())
     print(f"wrote {a['n_train']} training and {a['n_test']} test images of {a['size']} px to {dest}")

@@ -14,7 +14,7 @@ def exported_module(nb):
 
 def violations():
     "(notebook, imported module, notebook exporting it) for each import of a module of a later notebook."
-    nbs = sorted(p for p in NBS.glob('[0-9][0-9]_*.ipynb'))
+    nbs = sorted(p for p in NBS.glob('[0-9][0-9]*_*.ipynb'))
     owner = {exported_module(p): p.name for p in nbs if exported_module(p)}
     return [(p.name, mod, owner[mod]) for p in nbs for c in cells(p) for m in IMPORT.finditer(c)
             if (mod := m.group(1) or m.group(2)) in owner and owner[mod] > p.name]

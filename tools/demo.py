@@ -17,7 +17,7 @@ from fastcore.nbio import read_nb, write_nb
 from notebooks import run_cells  # tools/notebooks.py
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ['01_data', '03_synthetic', '05_duplicates', '06_models', '12_training', '13_folds', '14_inference', '16_baselines', '17_analysis', '18_real']
+NOTEBOOKS = ['03_synthetic', '03a_eda', '05_duplicates', '06_models', '12_training', '13_folds', '14_inference', '16_baselines', '17_analysis', '18_real']
 DEMO_DATA = dict(n_train=500, n_test=200, size=128, seed=0, rare_boost=True)  # ~10 s to generate on 2 cores
 
 def default_data()->Path:

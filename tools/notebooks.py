@@ -85,6 +85,6 @@ def execute(name:str):
 def main(names):
     os.environ.setdefault('HPAIC_SCALE', 'demo')
     os.environ['HPAIC_FIGURES'] = tempfile.mkdtemp(prefix='hpaic_figures_')
-    for name in names or sorted(p.stem for p in NBS.glob('[0-9][0-9]_*.ipynb')): execute(name)
+    for name in names or sorted(p.stem for p in NBS.glob('[0-9][0-9]*_*.ipynb')): execute(name)
 
 if __name__ == '__main__': main(sys.argv[1:])
