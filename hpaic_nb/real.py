@@ -1,4 +1,4 @@
-"""What the project does with real HPA fields: their cells against the generator's, how much the synthetic pretraining transfers to them, and the shipped model's predictions.
+"""Real HPA fields: their cells against the generator's, whether synthetic pretraining transfers to them, fine-tuning on them, and the shipped model's predictions.
 
 Docs: https://hpaic-nb.github.io/hpaic_nb/real.html.md"""
 
@@ -28,7 +28,7 @@ from .inference import predict
 def field_morphology(
     img:np.ndarray, # `4×H×W` uint8 field
 )->dict:
-    "Nuclei in the field, median nucleus area (% of the field) and the share of the field covered by cells (`segment`)."
+    "Nuclei in the field, median nucleus area (% of the field) and the share of the field cells cover."
     s = segment(img)
     areas = np.bincount(s.nucleus_labels.ravel())[1:]
     area = 100 * float(np.median(areas)) / s.nucleus_labels.size if s.n_nuclei else 0.
@@ -38,8 +38,8 @@ def field_morphology(
 def probe_features(
     learn:Learner, # e.g. from `Learner.from_model_files`, reading the images' folder
     ids, # sample Ids in that folder
-)->np.ndarray:
-    "`(len(ids), n_features)` inputs of the last `nn.Linear` of `learn.model` for the images `ids`: what a linear head sees."
+)->np.ndarray: # `(len(ids), n_features)`
+    "The inputs of the last `nn.Linear` of `learn.model` for the images `ids`: what a linear head sees."
     feats, head = [], [m for m in learn.model.modules() if isinstance(m, nn.Linear)][-1]
     hook = head.register_forward_hook(lambda m, inp, out: feats.append(inp[0].detach().float().cpu()))
     try: learn.get_preds(dl=learn.dls.test_dl(pd.DataFrame({'Id': list(ids)})))
@@ -52,8 +52,8 @@ def cv_predictions(
     y:np.ndarray, # `(n, 28)` one-hot labels
     n_splits:int=5, # folds per repetition
     seed:int=0, # seed of the first repetition's folds (then seed+1, ...)
-)->np.ndarray:
-    "`(repetitions, n, 28)` decisions: in each, every image decided by `fit_features_model` fitted on the other folds."
+)->np.ndarray: # `(repetitions, n, 28)` decisions
+    "Decide every image by `fit_features_model` fitted on the other folds, in each repetition."
     pred = np.zeros((len(features), *y.shape), bool)
     for r, X in enumerate(features):
         for fold in kfold_rows(y, n_splits, seed + r):
@@ -69,9 +69,11 @@ def trivial_predictions(
     n_splits:int=5, # folds per repetition
     seed:int=0, # seed of the folds (as in `cv_predictions`) and of the random baseline
     n_frequent:int=3, # how many of the most frequent training classes to predict
-)->dict:
-    "The trivial baselines' `(repetitions, n, 28)` decisions, each fold decided from the other folds' labels only."
-    rng, out = np.random.default_rng(seed), {k: np.zeros((repetitions, *y.shape), bool) for k in ('every class', 'most frequent classes', 'random at training prevalence')}
+)->dict: # baseline name -> `(repetitions, n, 28)` decisions
+    "The trivial baselines' decisions, each fold decided from the other folds' labels only."
+    rng = np.random.default_rng(seed)
+    out = {k: np.zeros((repetitions, *y.shape), bool)
+           for k in ('every class', 'most frequent classes', 'random at training prevalence')}
     for r in range(repetitions):
         for fold in kfold_rows(y, n_splits, seed + r):
             y_tr = y[np.setdiff1d(np.arange(len(y)), fold)]
@@ -84,8 +86,8 @@ def trivial_predictions(
 def present_f1(
     y:np.ndarray, # `(n, 28)` one-hot truth
     pred:np.ndarray, # `(n, 28)` boolean decisions
-)->dict:
-    "Macro and micro F1 over the classes with at least one image in `y`, and the F1 of each class (NaN if absent)."
+)->dict: # 'macro', 'micro', and 'per_class' F1 (NaN where absent)
+    "Macro and micro F1 over the classes with at least one image in `y`, and the F1 of each class."
     y, pred = np.asarray(y) > 0, np.asarray(pred, bool)
     tp, fp, fn = (pred & y).sum(0), (pred & ~y).sum(0), (~pred & y).sum(0)
     present = y.any(0)
@@ -99,8 +101,8 @@ def bootstrap_scores(
     preds:dict, # method name -> `(repetitions, n, 28)` decisions
     n_boot:int=1000, # resamples
     seed:int=0, # their seed
-)->dict:
-    "Method name -> `(n_boot, 2)` macro and micro F1 (mean over repetitions) on the same bootstrap resamples of the images."
+)->dict: # method name -> `(n_boot, 2)` macro and micro F1
+    "Each method's F1s (mean over repetitions) on the same bootstrap resamples of the images."
     rng = np.random.default_rng(seed)
     samples = [rng.integers(0, len(y), len(y)) for _ in range(n_boot)]
     score = lambda p, i: np.mean([[(s := present_f1(y[i], r[i]))['macro'], s['micro']] for r in p], 0)
@@ -113,16 +115,18 @@ def transfer_table(
     boot:dict, # their `bootstrap_scores`
     reference:str|None=None, # a method whose paired differences to every other are given too
 )->pd.DataFrame:
-    "Macro/micro F1 over the present classes (mean over repetitions) with 95% bootstrap intervals, best macro first."
+    "Macro/micro F1 (mean over repetitions) with 95% bootstrap intervals, best macro F1 first."
     rows = {}
     for k, p in preds.items():
         s = np.mean([[(r := present_f1(y, q))['macro'], r['micro']] for q in p], 0)
         lo, hi = np.percentile(boot[k], [2.5, 97.5], 0)
-        rows[k] = {'macro F1': s[0], 'macro 95% CI': f'{lo[0]:.3f}–{hi[0]:.3f}', 'micro F1': s[1], 'micro 95% CI': f'{lo[1]:.3f}–{hi[1]:.3f}'}
+        rows[k] = {'macro F1': s[0], 'macro 95% CI': f'{lo[0]:.3f}–{hi[0]:.3f}',
+                   'micro F1': s[1], 'micro 95% CI': f'{lo[1]:.3f}–{hi[1]:.3f}'}
         if reference and k != reference:
             for j, a in enumerate(('macro', 'micro')):
                 d = boot[reference][:, j] - boot[k][:, j]
-                rows[k][f'{a}: reference − this (95% CI)'] = f'{d.mean():+.3f} ({np.percentile(d, 2.5):+.3f} to {np.percentile(d, 97.5):+.3f})'
+                rows[k][f'{a}: reference − this (95% CI)'] = (f'{d.mean():+.3f} ({np.percentile(d, 2.5):+.3f} to '
+                                                              f'{np.percentile(d, 97.5):+.3f})')
     return pd.DataFrame.from_dict(rows, orient='index').sort_values('macro F1', ascending=False).fillna('')
 
 # %% ../nbs/18_real.ipynb #029434db
@@ -133,7 +137,8 @@ def per_class_table(
     "Images and F1 (mean over repetitions) of each class present in `y`, one column per method."
     present = np.flatnonzero(y.sum(0) > 0)
     f1 = {k: np.mean([present_f1(y, q)['per_class'][present] for q in p], 0) for k, p in preds.items()}
-    return pd.DataFrame({'images': y.sum(0)[present].astype(int), **f1}, index=pd.Index([f'{c} {CLASS_NAMES[c]}' for c in present], name='class'))
+    return pd.DataFrame({'images': y.sum(0)[present].astype(int), **f1},
+                        index=pd.Index([f'{c} {CLASS_NAMES[c]}' for c in present], name='class'))
 
 # %% ../nbs/18_real.ipynb #9d1612ab
 def seeded_model(
@@ -148,17 +153,20 @@ def seeded_model(
 def transfer_preds(
     folder, # images folder of the labelled fields
     labels:pd.DataFrame, # their labels table (`read_labels`)
-    models:dict|None=None, # name -> model folder of a pretrained `hpa_cnn` to probe (default: the packaged one); the first is the reference
+    # name -> model folder of a pretrained `hpa_cnn` to probe (default: the packaged one); the first is the reference
+    models:dict|None=None,
     repetitions:int=5, # cross-validation repetitions
     n_workers:int=2, # processes computing the classical features
-)->dict:
-    "Method name -> `(repetitions, n, 28)` cross-validated decisions on the fields: the probes and the trivial baselines."
+)->dict: # method name -> `(repetitions, n, 28)` decisions
+    "Cross-validated decisions on the fields by every probe and trivial baseline."
     y, ids = one_hot(labels.labels), list(labels.Id)
     models = models or {'hpa_cnn, synthetic-pretrained': PRETRAINED_DIR/'hpa_cnn_synthetic'}
-    feats = {f'classical features, {s} px': [features_matrix(folder, ids, s, n_workers)] * repetitions for s in (128, 512)}
+    feats = {f'classical features, {s} px': [features_matrix(folder, ids, s, n_workers)] * repetitions
+             for s in (128, 512)}
     learners = {name: Learner.from_model_files(d, folder, ids[0]) for name, d in models.items()}
     for name, learn in learners.items(): feats[name] = [probe_features(learn, ids)] * repetitions
-    learn, random_probes = next(iter(learners.values())), []  # random weights, read as the first model reads (its size and normalisation)
+    # random weights, reading the images as the first model reads them (its size and normalisation)
+    learn, random_probes = next(iter(learners.values())), []
     for r in range(repetitions):
         learn.model = seeded_model(learn.config['arch'], r)
         random_probes.append(probe_features(learn, ids))
@@ -171,12 +179,13 @@ def subset_data(
     rows:pd.DataFrame, # the rows of its labels table to train on (`Id`, `Target`)
     dest, # the new data folder (created)
 )->Path:
-    "A data folder in the Kaggle layout holding only `rows`: its `train.csv`, and `train/` linked to `folder`."
+    "A data folder in the Kaggle layout of only `rows`: a `train.csv`, and `train/` linked to `folder`."
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
     rows[['Id', 'Target']].to_csv(dest/'train.csv', index=False)
     if not (dest/'train').exists(): (dest/'train').symlink_to(Path(folder).resolve(), target_is_directory=True)
     return dest
 
+# %% ../nbs/18_real.ipynb #d4b3a1b8
 def finetune_predictions(
     folder, # images folder of the labelled fields
     labels:pd.DataFrame, # their labels table (`read_labels`)
@@ -185,14 +194,14 @@ def finetune_predictions(
     n_splits:int=5, # folds per repetition
     seed:int=0, # seed of the first repetition's folds (as `cv_predictions`)
     work=None, # folder for the training folders and runs (default: a temporary one)
-)->np.ndarray:
-    "`(repetitions, n, 28)` decisions: every image decided by a model fine-tuned (`train`) on the other folds only."
+)->np.ndarray: # `(repetitions, n, 28)` decisions
+    "Decide every image by a model fine-tuned (`train`) on the other folds only, in each repetition."
     y, work = one_hot(labels.labels), Path(work or tempfile.mkdtemp())
     pred = np.zeros((repetitions, *y.shape), bool)
     for r in range(repetitions):
         for k, fold in enumerate(kfold_rows(y, n_splits, seed + r)):
             data = subset_data(folder, labels.drop(index=labels.index[fold]), work/f'rep{r}_fold{k}')
-            with warnings.catch_warnings():  # a model on 32 images warns that it barely learned: the table says how much
+            with warnings.catch_warnings():  # a model on 32 images warns that it barely learned: the scores say so
                 warnings.simplefilter('ignore')
                 train(data, data/'run', overwrite=True, holdout_pct=0, dups='none', seed=seed + r, **settings)
             res = predict(data/'run', folder, ids=list(labels.Id.iloc[fold]))
