@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 from hpaic_nb.files import save_rgby
 from hpaic_nb.duplicates import CONFIRM_CHANNEL, HASH_CHANNEL, MAX_DISTANCE, dihedral_phash, near_pairs, sample_hash
-from hpaic_nb.synthetic import image_seed, render_sample, sample_label_sets
+from hpaic_nb.synth.fields import image_seed, render_sample, sample_label_sets
 
 N_REAL = 31_072 + 11_702 + 74_606
 N_PNG, N_JPG = 31_072 + 11_702, 74_606

@@ -96,7 +96,7 @@ def loader_rate(a, dev)->float:
     import pandas as pd
     from hpaic_nb.cache import CacheReader, build_cache
     from hpaic_nb.data import hpa_dls, labels_table
-    from hpaic_nb.synthetic import generate_dataset
+    from hpaic_nb.synth.fields import generate_dataset
     tmp = Path(tempfile.mkdtemp(prefix='hpaic_gpu_'))
     data = generate_dataset(tmp/'data', n_train=a.fields, n_test=0, size=a.size, seed=0, progress=False)
     df = labels_table(data, valid_pct=0.1)

@@ -20,7 +20,7 @@ from hpaic_nb.files import one_hot, read_labels
 from hpaic_nb.inference import read_submission, score_submission
 from hpaic_nb.learner import read_config
 from hpaic_nb.metrics import baseline_scores
-from hpaic_nb.synthetic import generate_dataset
+from hpaic_nb.synth.fields import generate_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -29,7 +29,7 @@ from hpaic_nb.data import RGBYReader, hpa_dls, labels_table
 from hpaic_nb.models import build_model
 
 def standin_data(dest:Path, n:int, size=512, seed=0)->Path:
-    "Smooth random RGBY images (noise upsampled 16x) in the Kaggle layout, for when `hpaic_nb.synthetic` is not there."
+    "Smooth random RGBY images (noise upsampled 16x) in the Kaggle layout, for when `hpaic_nb.synth.fields` is not there."
     from PIL import Image
     rng, ids = np.random.default_rng(seed), [f'standin{i:04d}' for i in range(n)]
     for i in ids:
@@ -40,10 +40,10 @@ def standin_data(dest:Path, n:int, size=512, seed=0)->Path:
 
 def make_data(dest:Path, n:int, standin=False)->tuple:
     "`n` synthetic 512-px training samples in the Kaggle layout, and the name of their generator."
-    try: from hpaic_nb.synthetic import generate_dataset
+    try: from hpaic_nb.synth.fields import generate_dataset
     except ImportError: standin = True
     if standin: return standin_data(dest, n), 'stand-in (smooth noise)'
-    return generate_dataset(dest, n_train=n, n_test=0, size=512, seed=0, progress=False), 'hpaic_nb.synthetic'
+    return generate_dataset(dest, n_train=n, n_test=0, size=512, seed=0, progress=False), 'hpaic_nb.synth.fields'
 
 class Rate:
     "Context manager giving samples per wall-clock second (`.wall`) and per CPU second of this process (`.cpu`)."
@@ -150,7 +150,7 @@ def main():
     p.add_argument('--repeat', type=int, default=8, help='the cached loaders read the labels table repeated this many times')
     p.add_argument('--no-rss', action='store_true', help='skip the full-size memory check')
     p.add_argument('--rss-only', action='store_true', help='only the full-size memory check')
-    p.add_argument('--standin', action='store_true', help='smooth-noise images instead of hpaic_nb.synthetic')
+    p.add_argument('--standin', action='store_true', help='smooth-noise images instead of hpaic_nb.synth.fields')
     p.add_argument('--rss-child', help=argparse.SUPPRESS); p.add_argument('--keep-mapped', action='store_true', help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.rss_child: return rss_child(a.rss_child, not a.keep_mapped)

@@ -20,10 +20,10 @@ The probe of an earlier model folder, e.g. the weights of an earlier version fro
 import argparse, json, sys, time
 from pathlib import Path
 import torch
-from hpaic_nb.core import real_fields_dir
+from hpaic_nb.test_utils import real_fields_dir
 from hpaic_nb.files import one_hot, read_labels
 from hpaic_nb.learner import PRETRAINED_DIR
-from hpaic_nb.real import bootstrap_scores, per_class_table, transfer_preds, transfer_table
+from hpaic_nb.evidence.real import bootstrap_scores, per_class_table, transfer_preds, transfer_table
 
 ROOT = Path(__file__).resolve().parent.parent
 PRETRAINED = 'hpa_cnn, synthetic-pretrained'

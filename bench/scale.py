@@ -114,11 +114,12 @@ def dls_code(f:dict, out:Path, cache:Path, size:int, workers:int|None=None)->str
     code = f"""
 import time, torch
 from pathlib import Path
-from hpaic_nb.training import TrainSettings, run_table, train_dls
+from hpaic_nb.settings import TrainSettings
+from hpaic_nb.training import run_table, train_dls
 torch.set_num_threads(1)
-s = TrainSettings(size={size}, bs=64, dups={str(out/'dups.csv')!r}, cache_dir={str(cache)!r}, num_workers={workers or 0}, holdout_pct=0.1)
-df = run_table({str(f['data'])!r}, Path({str(out/'run')!r}), s)
-dls = train_dls({str(f['data'])!r}, df, {size}, s)
+s = TrainSettings.from_kwargs(size={size}, bs=64, dups={str(out/'dups.csv')!r}, cache_dir={str(cache)!r}, num_workers={workers or 0}, holdout_pct=0.1)
+df = run_table({str(f['data'])!r}, Path({str(out/'run')!r}), s.data, s.run)
+dls = train_dls({str(f['data'])!r}, df, {size}, s.data, s.run)
 print(len(dls.train.items), len(dls.valid.items))"""
     if workers is None: return code
     return code + """

@@ -22,11 +22,11 @@ Results go to bench/results/starts_*.json and .md.
 import argparse, json, os, subprocess, sys, time
 from pathlib import Path
 import pandas as pd
-from hpaic_nb.core import real_fields_dir
+from hpaic_nb.test_utils import real_fields_dir
 from hpaic_nb.files import one_hot, read_labels
 from hpaic_nb.inference import score_submission
 from hpaic_nb.metrics import baseline_scores
-from hpaic_nb.real import bootstrap_scores, finetune_predictions, per_class_table, subset_data, transfer_table, trivial_predictions
+from hpaic_nb.evidence.real import bootstrap_scores, finetune_predictions, per_class_table, subset_data, transfer_table, trivial_predictions
 from learn import difference_interval  # bench/learn.py
 
 ROOT = Path(__file__).resolve().parent.parent

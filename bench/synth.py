@@ -11,7 +11,7 @@ Goal: >= 20 images/s at 256 px on 2 cores.
 """
 import argparse, os, resource, tempfile, time
 import pandas as pd
-from hpaic_nb.synthetic import generate_dataset
+from hpaic_nb.synth.fields import generate_dataset
 
 def cpu_seconds()->float:
     "CPU time used so far by this process and its finished children."

@@ -34,15 +34,15 @@ def notebook_problems(name, nb):
         if m := MACHINE_PATH.search(t): out.append(f'nbs/{name} cell {i}: an output shows the machine path {t[m.start():m.end() + 20]!r}...')
         if PROGRESS.search(t): out.append(f'nbs/{name} cell {i}: an output holds progress-bar frames')
     shown, cells = output_share(nb)
-    if name[:2].isdigit() and shown < MIN_SHARE * cells:
+    if Path(name).name[:2].isdigit() and shown < MIN_SHARE * cells:
         out.append(f'nbs/{name} shows outputs in {shown} of its {cells} non-export code cells (< {MIN_SHARE:.0%}): run `make notebooks`, or show more')
     return out
 
 def problems():
     "One line per notebook or output that breaks a rule."
     out, total = [], 0
-    for fn in sorted(NBS.glob('*.ipynb')):
-        out, total = out + notebook_problems(fn.name, json.loads(fn.read_text())), total + fn.stat().st_size
+    for fn in sorted(NBS.rglob('*.ipynb')):
+        out, total = out + notebook_problems(str(fn.relative_to(NBS)), json.loads(fn.read_text())), total + fn.stat().st_size
     if total > MAX_TOTAL: out.append(f'the notebooks total {total:,} bytes (> {MAX_TOTAL:,})')
     return out
 

@@ -1,28 +1,38 @@
 """The main job (`make demo`): run the notebooks of the pipeline in order on the embedded default data.
 
+The quick demo (the default, minutes on 2 cores) trains the demo's four recipes (the defaults, SimpleCNN and
+ResNet18 from scratch, EfficientNet-Lite0 from ImageNet weights) and scores them on the test split beside the
+classical baseline and the trivial ones: the training and analysis notebooks. `HPAIC_DEMO=full` (`make demo-full`)
+runs every notebook of the pipeline and every recipe: the 5-fold ensemble, the other recipes, the data, duplicates,
+models, inference, baselines and real-fields notebooks.
+
 Without `HPAIC_DATA`, it first generates the synthetic default set into `data/synthetic/` (once). Every cell
 runs, including the `slow` ones that `nbdev-test` skips, and the demo prints which notebook and cell it is
 running, with the cells' output (training progress tables included) as it comes. Everything it writes goes
 under `runs/<scale>/`: the trained runs, executed copies of the notebooks (`notebooks/`), the figures and the
 results table (`figures/`). Tracked files are left as they are; `make figures` copies the figures and the
-results table into the repository (`figures/`, `nbs/index.ipynb`, README.md), and `make notebooks` puts the
+results tables into the repository (`figures/`, the results report `nbs/explanations/06_results.ipynb`), and `make notebooks` puts the
 slow cells' outputs into the committed notebooks.
 
-Environment: HPAIC_DATA=<Kaggle-layout folder> to use other data; HPAIC_SCALE=full for GPU-sized runs.
+Environment: HPAIC_DEMO=full for the full demo; HPAIC_DATA=<Kaggle-layout folder> to use other data; HPAIC_SCALE=full
+for GPU-sized runs.
 """
 import io, os, sys, time
 from pathlib import Path
 import IPython.utils.capture
 from fastcore.nbio import read_nb, write_nb
 from notebooks import run_cells  # tools/notebooks.py
+from hpaic_nb.config import demo_scope
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ['03_synthetic', '03a_eda', '05_duplicates', '06_models', '12_training', '13_folds', '14_inference', '16_baselines', '17_analysis', '18_real']
+NOTEBOOKS = {'quick': ['api/16_training', 'api/21_analysis'],
+             'full': ['api/07_synth_fields', 'explanations/02_eda', 'api/09_duplicates', 'api/10_models', 'api/16_training',
+                      'api/17_folds', 'api/18_inference', 'api/20_baselines', 'api/21_analysis', 'explanations/03_real_fields']}
 DEMO_DATA = dict(n_train=500, n_test=200, size=128, seed=0, rare_boost=True)  # ~10 s to generate on 2 cores
 
 def default_data()->Path:
     "The synthetic default set, generated on first use."
-    from hpaic_nb.synthetic import generate_dataset
+    from hpaic_nb.synth.fields import generate_dataset
     dest = ROOT/'data'/'synthetic'
     if not (dest/'train.csv').is_file():
         print(f'generating the synthetic default set into {dest} {DEMO_DATA}', flush=True)
@@ -47,8 +57,10 @@ def announce(name:str, n:int):
 
 def run_notebook(name:str, dest:Path):
     "Execute every cell of nbs/<name>.ipynb but the export one, showing its output, stopping at the first error; save it in dest."
-    nb, start = read_nb(ROOT/'nbs'/f'{name}.ipynb'), time.time()
-    run_cells(nb, announce(name, len(nb.cells)))
+    fn, start = ROOT/'nbs'/f'{name}.ipynb', time.time()
+    nb = read_nb(fn)
+    run_cells(nb, announce(name, len(nb.cells)), fn.parent)
+    (dest/name).parent.mkdir(parents=True, exist_ok=True)
     write_nb(nb, dest/f'{name}.ipynb')
     print(f'{name}: {time.time() - start:.0f} s', flush=True)
 
@@ -59,8 +71,8 @@ def main():
     os.environ['HPAIC_FIGURES'] = str(out/'figures')
     dest = out/'notebooks'; dest.mkdir(parents=True, exist_ok=True)
     start = time.time()
-    for name in NOTEBOOKS: run_notebook(name, dest)
-    print(f'demo done in {(time.time() - start) / 60:.1f} min: runs, figures and the results table in {out}, executed notebooks in {dest}.\n'
+    for name in NOTEBOOKS[demo_scope()]: run_notebook(name, dest)
+    print(f'{demo_scope()} demo done in {(time.time() - start) / 60:.1f} min: runs, figures and the results table in {out}, executed notebooks in {dest}.\n'
           f'`make figures` copies the figures and the results table into the repository.')
 
 if __name__ == '__main__': main()

@@ -1,11 +1,12 @@
 """Build the documentation site in `_docs/` from the notebooks, without Quarto (`make docs`).
 
-Every notebook in `nbs/` becomes one page (index first, then in file-name order, as in nbdev's sidebar), rendered
+Every notebook in `nbs/` becomes one page (index first, then by folder: the reference `api/`, the reports
+`explanations/`, the guides `tutorials/`, each a section of the sidebar as in nbdev's, by file name within), rendered
 by nbconvert from the outputs saved in the notebook: nothing is executed. As in nbdev's docs, cells marked
 `#| hide` are left out, `#|` directives are stripped, and each exported cell's source is folded away above the
 API docs (signature, docstring and parameter comments, from nbdev's `show_doc`) of what it defines. Images that
-markdown links (`../figures/x.png`) are copied into the site; links to notebooks point at their pages. Markdown
-tables in `figures/*.md` (results) make a last page. Where Quarto is installed, `nbdev-docs` builds the same
+markdown links (`../figures/x.png`) are copied into the site; links to notebooks point at their pages. The
+results tables live in the results report (`make figures` fills them in). Where Quarto is installed, `nbdev-docs` builds the same
 site with Quarto (configuration in `nbs/_quarto.yml`)."""
 import ast, importlib, inspect, json, os, re, reprlib, shutil, sys, tempfile, warnings
 warnings.filterwarnings('ignore', category=FutureWarning, module=r'torch\.')  # torch's own deprecations, on import
@@ -24,7 +25,6 @@ from nbdev.processors import (add_show_docs, clean_magics, filter_stream_, hide_
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = re.compile(r'(!?\[[^\]]*\]\(\s*<?|<img\b[^>]*?\bsrc=["\'])([^)\s>"\']+)')  # markdown link/image or <img src=
-RESULTS = 'results.html', 'results_tables.html'  # name of the results page, the second if a notebook has the first
 
 # The only hand-written HTML: the sidebar, and a fold around exported source; the rest is nbconvert's `lab` page.
 TEMPLATE = r"""{%- extends 'index.html.j2' -%}
@@ -34,9 +34,9 @@ TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 {%- block body_header -%}
 <body class="jp-Notebook" data-jp-theme-light="true" data-jp-theme-name="JupyterLab Light">
 <nav class="docs-nav" aria-label="Notebooks"><a class="docs-site" href="{{ resources.docs.home }}">{{ resources.docs.site }}</a>
-<ol>{% for p in resources.docs.pages %}
+{% for section, pages in resources.docs.sections %}{% if section %}<h2>{{ section }}</h2>{% endif %}<ol>{% for p in pages %}
 <li><a href="{{ p.href }}"{% if p.current %} aria-current="page"{% endif %}>{{ p.title | escape }}</a></li>{% endfor %}
-</ol></nav>
+</ol>{% endfor %}</nav>
 <main>
 {%- endblock body_header -%}
 {% block input_group -%}
@@ -53,7 +53,8 @@ body.jp-Notebook { margin: 0; padding: 0; }
 .docs-nav { position: fixed; top: 0; left: 0; bottom: 0; width: 15rem; overflow-y: auto; box-sizing: border-box;
   padding: 1.2rem 1rem; background: #f6f8fa; border-right: 1px solid #d0d7de; font-family: var(--jp-ui-font-family); }
 .docs-nav .docs-site { display: block; font-size: 1.25rem; font-weight: 600; margin-bottom: 0.8rem; color: #1f2328; }
-.docs-nav ol { list-style: none; margin: 0; padding: 0; }
+.docs-nav ol { list-style: none; margin: 0 0 0.6rem; padding: 0; }
+.docs-nav h2 { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.04em; color: #57606a; margin: 0.8rem 0 0.2rem 0.5rem; }
 .docs-nav li a { display: block; padding: 0.3rem 0.5rem; border-radius: 4px; color: #0969da; text-decoration: none; }
 .docs-nav li a:hover { background: #eaeef2; }
 .docs-nav li a[aria-current="page"] { background: #ddf4ff; color: #1f2328; font-weight: 600; }
@@ -78,6 +79,12 @@ def title_of(cells, default:str)->str:
     "The text of the first `# ` heading in the markdown `cells`, else `default`."
     heads = (m.group(1) for c in cells if c.cell_type == 'markdown' for m in [re.search(r'^#\s+(.+)$', c.source, re.M)] if m)
     return next(heads, default).strip()
+
+SECTIONS = {'api': 'Reference', 'explanations': 'Reports', 'tutorials': 'Guides'}  # the sidebar's sections, by folder
+def section(page:Path, site_root:Path)->str:
+    "The sidebar section of `page`: its folder's role (`SECTIONS`), none for pages at the top."
+    parts = page.relative_to(site_root).parts
+    return SECTIONS.get(parts[0], parts[0]) if len(parts) > 1 else ''
 
 def rel_url(target:Path, page:Path)->str:
     "URL of file `target` as seen from the page at `page` (both in the site)."
@@ -204,17 +211,6 @@ def exporter()->HTMLExporter:
     return HTMLExporter(config=c, template_name='lab', template_file='docs.html.j2', extra_loaders=[DictLoader({'docs.html.j2': TEMPLATE})],
                         exclude_input_prompt=True, exclude_output_prompt=True)
 
-def demoted(md:str)->str:
-    "Markdown `md` with its headings one level down (`# ` -> `## `), to sit under a page title."
-    return re.sub(r'^(#{1,5})(?=\s)', r'#\1', md, flags=re.M)
-
-def results_cells(figures:Path, site:Site, page:Path)->list:
-    "Markdown cells of the results page: a title, then each `figures/*.md` (tables of results), headings one level down."
-    mds = sorted(figures.glob('*.md'))
-    if not mds: return []
-    head = nbformat.v4.new_markdown_cell('# Results\n\n> Tables of results that the notebooks write to `figures/`.')
-    return [head] + [nbformat.v4.new_markdown_cell(demoted(site.relink(f.read_text(), f, page))) for f in mds]
-
 def build(root:Path=ROOT, dest:Path|None=None)->list:
     "Render the notebooks of `root` into the site `dest` (default: nbdev's `doc_path`); returns the pages written."
     cfg = get_config(root)
@@ -227,12 +223,11 @@ def build(root:Path=ROOT, dest:Path|None=None)->list:
             for c in nb.cells:
                 if c.cell_type == 'markdown': c.source = site.relink(c.source, f, page)
             pages.append((page, title_of(nb.cells, f.stem), to_nbformat(nb)))
-        results = next(site.dest/n for n in RESULTS if site.dest/n not in [p for p, _, _ in pages])
-        if cells := results_cells(root/'figures', site, results): pages.append((results, 'Results', nbformat.v4.new_notebook(cells=cells)))
         ex = exporter()
         for page, title, nb in pages:
-            nav = [dict(href=rel_url(p, page), title=t, current=p == page) for p, t, _ in pages]
-            docs = dict(site=cfg.title, home=rel_url(pages[0][0], page), pages=nav, css=CSS)
+            nav = [dict(href=rel_url(p, page), title=t, current=p == page, section=section(p, site.dest)) for p, t, _ in pages]
+            sections = [(s, [p for p in nav if p['section'] == s]) for s in dict.fromkeys(p['section'] for p in nav)]
+            docs = dict(site=cfg.title, home=rel_url(pages[0][0], page), sections=sections, css=CSS)
             html, _ = ex.from_notebook_node(nb, resources={'metadata': {'name': f'{title} – {cfg.title}'}, 'docs': docs})
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(html, encoding='utf-8')

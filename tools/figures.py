@@ -1,17 +1,18 @@
 """Copy what `make demo` made into the repository (`make figures`): the figures of `runs/<scale>/figures/` into
-`figures/`, and its tables (`results.md`, `ensemble.md`) into `nbs/index.ipynb` (between the `<!-- results -->` and
-`<!-- ensemble -->` markers) and README.md. The only command that changes the committed figures and tables from a run."""
+`figures/`, and its tables (`quick_results.md` of `make demo`; `results.md` and `ensemble.md` of `make demo-full`) into
+the results report `nbs/explanations/06_results.ipynb` (between the markers named after them, e.g. `<!-- results -->`), then README.md is written again from nbs/index.ipynb
+(`tools/readme.py`). The only command that changes the committed figures and tables from a run."""
 import os, re, shutil, subprocess, sys
 from pathlib import Path
 from fastcore.nbio import read_nb, write_nb
 
 ROOT = Path(__file__).resolve().parent.parent
 
-TABLES = ('results', 'ensemble')  # `<name>.md` goes between `<!-- name -->` and `<!-- /name -->` in nbs/index.ipynb
+REPORT = ROOT/'nbs'/'explanations'/'06_results.ipynb'  # the notebook that holds the tables
+TABLES = ('quick_results', 'results', 'ensemble')  # `<name>.md` goes between `<!-- name -->` and `<!-- /name -->` in REPORT
 
-def update_tables_in_index(src:Path):
-    "Copy each table of `TABLES` found in `src` between its markers in nbs/index.ipynb, then rewrite README.md."
-    nb_path = ROOT/'nbs'/'index.ipynb'
+def update_tables(src:Path, nb_path:Path=REPORT):
+    "Copy each table of `TABLES` found in `src` between its markers in notebook `nb_path`, then rewrite README.md."
     nb = read_nb(nb_path)
     for name in (n for n in TABLES if (src/f'{n}.md').is_file()):
         marker, text = re.compile(rf'(<!-- {name} -->\n)(?:.*?\n)?(<!-- /{name} -->)', re.S), (src/f'{name}.md').read_text().strip()
@@ -25,6 +26,6 @@ def main():
     if not src.is_dir(): sys.exit(f'{src} does not exist: run `make demo` first')
     for f in sorted(src.iterdir()):
         if f.is_file(): shutil.copy2(f, ROOT/'figures'/f.name); print(f'figures/{f.name}')
-    update_tables_in_index(src)
+    update_tables(src)
 
 if __name__ == '__main__': main()

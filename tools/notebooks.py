@@ -1,13 +1,13 @@
 """Execute the numbered notebooks in place, so that they are committed with their outputs (`make notebooks`).
 
-Every code cell runs in a fresh kernel per notebook, in `nbs/`, at demo scale (`HPAIC_SCALE=demo`), except the
+Every code cell runs in a fresh kernel per notebook, in the notebook's folder, at demo scale (`HPAIC_SCALE=demo`), except the
 export cell and the `#| slow` cells: those keep the outputs they have, or take them from the executed copy that
 `make demo` left in `runs/demo/notebooks/` (same cell id) when there is one. Figures the cells save go to a
 temporary folder (`HPAIC_FIGURES`), so the committed `figures/` stay as they are. Plots are PNG at 72 dpi; an image output over 150 KB becomes a JPEG, scaled down until it fits;
 `nbdev-clean` then strips what changes on every run (execution counts, timings). Outputs keep what a reader needs:
 progress-bar frames are dropped (a terminal would have overwritten them; fastai's epoch tables stay), and paths of this
 machine become `<project>` and `<tmp>` (`tidy_outputs`, also used by `make demo`). `python tools/notebooks.py [NAME ...]`
-runs only the named notebooks (e.g. `01_data`)."""
+runs only the named notebooks (e.g. `api/05_data`)."""
 import base64, io, os, re, sys, tempfile, time
 from pathlib import Path
 from fastcore.nbio import read_nb, write_nb
@@ -60,11 +60,11 @@ def tidy_outputs(outputs):
             if k.startswith('text/'): o['data'][k] = hide_paths(''.join(v))
     outputs[:] = [o for o in outputs if o.get('output_type') != 'stream' or o['text'].strip()]
 
-def run_cells(nb, preproc, dpi:int|None=None):
-    "Run the cells of `nb` that `preproc` does not skip in a fresh kernel, in `nbs/`, stopping at the first error."
+def run_cells(nb, preproc, folder:Path, dpi:int|None=None):
+    "Run the cells of `nb` that `preproc` does not skip in a fresh kernel, in `folder`, stopping at the first error."
     shell = CaptureShell(mpl_format='png')
     if dpi: shell.run(f"import matplotlib as mpl; mpl.rcParams['figure.dpi'] = {dpi}")
-    cwd = os.getcwd(); os.chdir(NBS)
+    cwd = os.getcwd(); os.chdir(folder)
     try: shell.run_all(nb, exc_stop=True, preproc=preproc)
     finally: os.chdir(cwd)
     for c in nb.cells:
@@ -75,7 +75,7 @@ def execute(name:str):
     "Run notebook `nbs/<name>.ipynb` cell by cell and write it back with the outputs."
     fn, start = NBS/f'{name}.ipynb', time.time()
     nb, demo = read_nb(fn), demo_outputs(name)
-    run_cells(nb, skipped, dpi=72)
+    run_cells(nb, skipped, fn.parent, dpi=72)
     for c in nb.cells:
         if is_slow(c) and c.id in demo: c.outputs = demo[c.id]; tidy_outputs(c.outputs)  # a demo of an earlier version may not have
         shrink(c.get('outputs', []))
@@ -85,6 +85,6 @@ def execute(name:str):
 def main(names):
     os.environ.setdefault('HPAIC_SCALE', 'demo')
     os.environ['HPAIC_FIGURES'] = tempfile.mkdtemp(prefix='hpaic_figures_')
-    for name in names or sorted(p.stem for p in NBS.glob('[0-9][0-9]*_*.ipynb')): execute(name)
+    for name in names or sorted(str(p.relative_to(NBS).with_suffix('')) for p in NBS.rglob('[0-9][0-9]_*.ipynb')): execute(name)
 
 if __name__ == '__main__': main(sys.argv[1:])

@@ -11,7 +11,7 @@ difficulties 0.3 and 0.7) share neither seed nor difficulty with them; the tunin
 import argparse, subprocess, sys
 from pathlib import Path
 import pandas as pd
-from hpaic_nb.synthetic import generate_dataset
+from hpaic_nb.synth.fields import generate_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -21,7 +21,7 @@ def main():
     # nbdev-test runs 2 notebooks at once: one math thread each fills the 2 cores without oversubscribing them
     os.environ.setdefault('OMP_NUM_THREADS', '1')
     os.environ['HPAIC_CACHE'] = cache = tempfile.mkdtemp(prefix='hpaic_test_cache_')  # the tests' caches, not the user's ~/.cache/hpaic_nb
-    n_nbs = len(list((ROOT/'nbs').glob('*.ipynb')))
+    n_nbs = len(list((ROOT/'nbs').rglob('*.ipynb')))
     results = {f'{n_nbs} notebooks (nbdev-test)': run(BIN/'nbdev-test', '--n-workers', '2', '--timing', cwd=ROOT/'nbs')}
     results['notebooks in dependency order'] = run(sys.executable, ROOT/'tools'/'check_order.py')
     results['notebooks show outputs: no machine paths, no progress bars, small'] = run(sys.executable, ROOT/'tools'/'check_notebooks.py')
