@@ -14,10 +14,9 @@ import json, time
 from pathlib import Path
 import numpy as np, pandas as pd
 from scipy.special import expit
-from fastcore.meta import delegates
 from iterstrat.ml_stratifiers import MultilabelStratifiedKFold
 from sklearn.linear_model import LogisticRegression
-from .settings import BaselineSettings
+from .settings import BaselineSettings, delegates_settings
 from .core import CLASS_NAMES, CHANNELS, N_CLASSES, InputError, RunExistsError, save_atomic
 from .files import KaggleLayout, folder_ids, one_hot, read_labels, read_sample_submission
 from .features import FEATURE_NAMES, features_matrix
@@ -188,7 +187,7 @@ def write_test_predictions(
     return probs
 
 # %% ../nbs/api/20_baselines.ipynb #21cd7067
-@delegates(BaselineSettings)
+@delegates_settings(BaselineSettings)
 def features_baseline(
     data, # data folder in the Kaggle layout: `train.csv`, `train/`, optionally a test folder
     out, # output folder: `config.json`, and `test_probs.csv` + `submission.csv` when there are test images

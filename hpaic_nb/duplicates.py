@@ -22,10 +22,9 @@ from PIL import Image
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from fastcore.parallel import ProcessPoolExecutor, defaults
-from fastcore.meta import delegates
 from .core import (InputError, MissingFileError, folder_cache, refuse_existing, remove_partials, save_atomic,
     timed, tracked)
-from .settings import CONFIRM_DISTANCE, MAX_DISTANCE, DupsSettings
+from .settings import CONFIRM_DISTANCE, MAX_DISTANCE, DupsSettings, delegates_settings
 from .files import KaggleLayout, read_csv_cells, open_channel, read_labels, read_sample_submission, scan_channel_files
 from .data import dihedral_views
 
@@ -328,7 +327,7 @@ def hash_splits(
             for s, (folder, tbl) in splits.items()}
 
 # %% ../nbs/api/09_duplicates.ipynb #4115382c
-@delegates(DupsSettings)
+@delegates_settings(DupsSettings)
 def find_duplicates(
     data, # data folder in the Kaggle layout: `train.csv` and `train/`; `sample_submission.csv` and `test/` if there
     progress:bool=True, # show progress bars

@@ -14,8 +14,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch import nn
 from .core import CLASS_NAMES, InputError, MissingFileError, refuse_existing, save_atomic, timed
-from .settings import PredictSettings
-from fastcore.meta import delegates
+from .settings import PredictSettings, delegates_settings
 from fastcore.parallel import parallel
 from fastai.callback.core import Callback
 from fastai.learner import Learner
@@ -170,7 +169,7 @@ def ensemble_learner(
     return learn
 
 # %% ../nbs/api/18_inference.ipynb #0e654afb
-@delegates(PredictSettings)
+@delegates_settings(PredictSettings)
 def predict(
     model_dir, # model folder (`model.safetensors` + `config.json`) or a cross-validation ensemble's folder
     folder, # images folder (Kaggle `{Id}_{channel}.png` or HPAv18 `.jpg`)

@@ -15,7 +15,8 @@ from urllib.parse import urljoin
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE, SHOT, DATA_SHOT = ROOT/'_docs', ROOT/'figures'/'docs_index.png', ROOT/'figures'/'docs_data.png'
-OUTPUT_PAGES = ('data.html', 'cells.html', 'synthetic.html', 'duplicates.html', 'analysis.html', 'real.html')  # must show inline output images
+OUTPUT_PAGES = ('api/data.html', 'api/synth_cells.html', 'api/synth_fields.html', 'api/duplicates.html', 'api/analysis.html',
+                'explanations/real_fields.html')  # must show inline output images
 CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
 # Without these Chromium waits on the network (updates, sync, QUIC) on a closed machine, or refuses to run as
 # root; Playwright adds --headless and a new, empty --user-data-dir that it removes at the end.
@@ -57,12 +58,14 @@ def check_page(browser, url:str)->tuple:
     return problems, f
 
 def save_screenshot(browser, url:str, dest:Path, show:str|None=None):
-    "Screenshot of `url` at 1200×900 (scrolled to the first element matching CSS `show`), written atomically to `dest`; its size."
+    "Screenshot of `url` at 1200×900 (scrolled to the first element matching CSS `show`) in 128 colours, written atomically to `dest`; its size."
     page = browser.new_page()
     page.goto(url, wait_until='load')
     if show: page.locator(show).first.scroll_into_view_if_needed()
     tmp = dest.with_name(f'.{dest.name}.tmp.png')
     page.screenshot(path=str(tmp))
+    from PIL import Image
+    Image.open(tmp).convert('RGB').quantize(colors=128).save(tmp, optimize=True)  # a page of text: 128 colours suffice
     os.replace(tmp, dest)
     return dest.stat().st_size
 
@@ -90,6 +93,8 @@ def main(site:Path=SITE, shot:Path=SHOT):
                 nav_links |= {urljoin(url, h).split('#')[0] for h in facts['nav']}
                 if url[len(base):] in OUTPUT_PAGES and not facts['outputs']: problems.append('no inline output images: run `make notebooks`')
                 n_images += facts['images']
+            absent = [p for p in OUTPUT_PAGES if base + p not in pages]
+            results['pages with inline output images exist'] = [f'no page {p}: update OUTPUT_PAGES' for p in absent]
             missing = sorted(set(pages) - nav_links)
             results['sidebar links every page'] = [f'not in the sidebar: {[u[len(base):] for u in missing]}'] if missing else []
             for url in sorted(nav_links - set(pages)):  # links to something that is not a page of the site
@@ -97,7 +102,7 @@ def main(site:Path=SITE, shot:Path=SHOT):
                 results[f'sidebar link {url.removeprefix(base)}'] = check_page(tabs, url)[0] if local else ['leaves the site']
             size = save_screenshot(tabs, base + 'index.html', shot)
             results['screenshot < 200 KB'] = [] if size < 200_000 else [f'{shot.name} is {size:,} bytes']
-            save_screenshot(tabs, base + 'data.html', DATA_SHOT, show='img[src^="data:image"]')
+            save_screenshot(tabs, base + 'api/data.html', DATA_SHOT, show='img[src^="data:image"]')
             browser.close()
     finally: server.shutdown()
     for name, problems in results.items(): print(f"{'ok  ' if not problems else 'FAIL'} {name}" + ''.join(f'\n     {p}' for p in problems))

@@ -21,12 +21,11 @@ import numpy as np, pandas as pd
 from PIL import Image
 from scipy import ndimage
 from fastcore.parallel import parallel
-from fastcore.meta import delegates
 import hpaic_nb
 from .cells import (rng_for, smooth_noise, ridges, ring, draw, segments, circles, walks, sample_points, pixels,
     per_cell, cell_at, clip_to_cells, mtoc_points, outline, Field, make_field, stain_blue, stain_red, stain_yellow)
 from ..core import N_CLASSES, CHANNELS, InputError, RunExistsError
-from ..settings import SynthSettings
+from ..settings import SynthSettings, delegates_settings
 from ..core import remove_partials, save_atomic
 from ..files import KaggleLayout, read_labels
 
@@ -393,7 +392,7 @@ def _written(job)->bool:
     return all((folder/f'{id_}_{c}.png').is_file() for c in CHANNELS)
 
 # %% ../../nbs/api/07_synth_fields.ipynb #04eade93
-@delegates(SynthSettings)
+@delegates_settings(SynthSettings)
 def generate_dataset(
     dest, # output folder (created); empty, unfinished with the same arguments (resumed), or `overwrite`
     progress:bool=True, # show a progress bar
