@@ -66,13 +66,14 @@ def console(
 ):
     "Decorator making `func` a console command (`command_parser`) that reports errors in one line (`cli_errors`)."
     def make(func):
+        parser = lambda: command_parser(func, *groups, pos=pos, but=but)
         @wraps(func)
         def command(argv:list|None=None): # the arguments (default: `sys.argv[1:]`)
-            p = command_parser(func, *groups, pos=pos, but=but)
+            p = parser()
             args = vars(p.parse_args(argv))
             debug = args.pop('debug'); args.pop('pdb', None); args.pop('xtra', None)  # fastcore's hidden options
             with cli_errors(p.prog, debug, rerun): func(**args)
-        command.parser = lambda: command_parser(func, *groups, pos=pos, but=but)
+        command.parser = parser
         return command
     return make
 

@@ -71,7 +71,7 @@ def figures_dir()->Path:
 
 # %% ../nbs/api/00_config.ipynb #e4b6b99a
 def cache_root(
-    cache_dir=None, # the cache root (default: `cache_root()`: $HPAIC_CACHE, else ~/.cache/hpaic_nb)
+    cache_dir=None, # the cache root the user gave (`--cache-dir`), if any
 )->Path:
     "The folder holding every cache: `cache_dir`, else `$HPAIC_CACHE`, else the user's cache folder."
     if cache_dir: return Path(cache_dir)

@@ -12,7 +12,7 @@ __all__ = ['SAMPLERS', 'CHECKPOINT_MONITORS', 'RECIPES', 'DEMO_RECIPES', 'check_
            'run_recipe', 'recipe_table']
 
 # %% ../nbs/api/16_training.ipynb #477d09b9
-import json, os, re, time, warnings
+import json, re, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from PIL import Image
@@ -20,7 +20,7 @@ from fastai.callback.schedule import fit_one_cycle  # patches `Learner.fit_one_c
 from fastai.learner import Learner
 from fastai.torch_core import distrib_barrier, set_seed
 from .settings import DataSettings, ModelSettings, RunSettings, TrainSettings, flat_signature
-from .config import demo_scope
+from .config import demo_scope, scale as env_scale
 from .core import CLASS_NAMES, InputError, MissingFileError, RunExistsError, remove_partials, save_atomic
 from .files import KaggleLayout, channel_path
 from .data import (RGBYReader, SourceReader, hpa_dls, loader_kwargs, normalize_stats, split_rows,
@@ -392,10 +392,10 @@ def demo_recipes()->list:
 
 # %% ../nbs/api/16_training.ipynb #fe36e939
 def run_settings(
-    scale:str|None=None, # 'demo' or 'full' (default: `$HPAIC_SCALE`, else 'demo')
+    scale:str|None=None, # 'demo' or 'full' (default: `config.scale()`)
 )->dict:
     "Training settings for the notebooks' runs at `scale`."
-    scale = scale or os.environ.get('HPAIC_SCALE') or 'demo'
+    scale = scale or env_scale()
     settings = {'demo': dict(epochs=8), 'full': dict(size=512, bs=32, epochs=20, lr=1e-3, pretrained=True)}
     if scale not in settings: raise ValueError(f"HPAIC_SCALE={scale!r}: choose 'demo' or 'full'")
     return settings[scale]

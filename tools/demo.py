@@ -22,7 +22,7 @@ from pathlib import Path
 import IPython.utils.capture
 from fastcore.nbio import read_nb, write_nb
 from notebooks import run_cells  # tools/notebooks.py
-from hpaic_nb.config import demo_scope
+from hpaic_nb.config import demo_scope, scale
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = {'quick': ['api/16_training', 'api/21_analysis'],
@@ -66,8 +66,7 @@ def run_notebook(name:str, dest:Path):
 
 def main():
     os.environ['HPAIC_DATA'] = str(os.environ.get('HPAIC_DATA') or default_data())
-    scale = os.environ.get('HPAIC_SCALE') or 'demo'
-    out = ROOT/'runs'/scale
+    out = ROOT/'runs'/scale()
     os.environ['HPAIC_FIGURES'] = str(out/'figures')
     dest = out/'notebooks'; dest.mkdir(parents=True, exist_ok=True)
     start = time.time()

@@ -2,9 +2,10 @@
 `figures/`, and its tables (`quick_results.md` of `make demo`; `results.md` and `ensemble.md` of `make demo-full`) into
 the results report `nbs/explanations/06_results.ipynb` (between the markers named after them, e.g. `<!-- results -->`), then README.md is written again from nbs/index.ipynb
 (`tools/readme.py`). The only command that changes the committed figures and tables from a run."""
-import os, re, shutil, subprocess, sys
+import re, shutil, subprocess, sys
 from pathlib import Path
 from fastcore.nbio import read_nb, write_nb
+from hpaic_nb.config import scale
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +23,7 @@ def update_tables(src:Path, nb_path:Path=REPORT):
     subprocess.run([sys.executable, ROOT/'tools'/'readme.py'], check=True)
 
 def main():
-    src = ROOT/'runs'/(os.environ.get('HPAIC_SCALE') or 'demo')/'figures'
+    src = ROOT/'runs'/scale()/'figures'
     if not src.is_dir(): sys.exit(f'{src} does not exist: run `make demo` first')
     for f in sorted(src.iterdir()):
         if f.is_file(): shutil.copy2(f, ROOT/'figures'/f.name); print(f'figures/{f.name}')

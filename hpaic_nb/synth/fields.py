@@ -16,6 +16,7 @@ __all__ = ['LABEL_SETS_PATH', 'PATTERNS', 'CHANNEL_GAINS', 'MANIFEST', 'label_se
 
 # %% ../../nbs/api/07_synth_fields.ipynb #973ba2f5
 import json, os, shutil, uuid, zlib
+from dataclasses import asdict
 from pathlib import Path
 import numpy as np, pandas as pd
 from PIL import Image
@@ -400,16 +401,16 @@ def generate_dataset(
 )->Path:
     "Write a synthetic data set in the layout of the Kaggle HPA challenge to `dest` and return its path."
     s = SynthSettings(**settings)
-    n_train, n_test, size, seed, difficulty, rare_boost = s.n_train, s.n_test, s.size, s.seed, s.difficulty, s.rare_boost
-    if n_train < 0 or n_test < 0 or n_train + n_test < 1:
-        raise InputError(f"need n_train, n_test >= 0 and at least one image, got {n_train}, {n_test}")
-    _check_args(size, seed, difficulty)
-    args = dict(n_train=n_train, n_test=n_test, size=size, seed=seed, difficulty=difficulty, rare_boost=rare_boost)
-    dest, n = Path(dest), n_train + n_test
+    n_train, n = s.n_train, s.n_train + s.n_test
+    if n_train < 0 or s.n_test < 0 or n < 1:
+        raise InputError(f"need n_train, n_test >= 0 and at least one image, got {n_train}, {s.n_test}")
+    _check_args(s.size, s.seed, s.difficulty)
+    args = {k: v for k, v in asdict(s).items() if k not in ('n_workers', 'overwrite')}  # what the files depend on
+    dest = Path(dest)
     resume = _prepare_dest(dest, s.overwrite, args)
-    labels, ids = sample_label_sets(n, seed, rare_boost), sample_ids(n, seed)
+    labels, ids = sample_label_sets(n, s.seed, s.rare_boost), sample_ids(n, s.seed)
     layout = KaggleLayout(dest)
-    jobs = [(layout.train if i < n_train else layout.test, ids[i], labels[i], size, image_seed(seed, i), difficulty)
+    jobs = [(layout.train if i < n_train else layout.test, ids[i], labels[i], s.size, image_seed(s.seed, i), s.difficulty)
             for i in range(n)]
     if resume: jobs = [j for j in jobs if not _written(j)]
     n_workers = os.cpu_count() if s.n_workers is None else s.n_workers
