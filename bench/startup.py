@@ -15,7 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BAD = {'hpaic-synth': ['--n-train', 'x'], 'hpaic-train': ['data', 'out', '--epochs', 'x'],
        'hpaic-predict': ['model', 'images', '--bs', 'x'], 'hpaic-cache': ['--size', 'x'],
-       'hpaic-baseline': ['data', 'out', '--seed', 'x'], 'hpaic-dups': ['data', '--max-distance', 'x']}
+       'hpaic-baseline': ['data', 'out', '--seed', 'x'], 'hpaic-dups': ['data', '--max-distance', 'x'],
+       'hpaic-segment': ['images', '--dest'], 'hpaic-cells': ['model', 'images', '--bs', 'x']}
 
 def entry_points(checkout:Path)->dict:
     "Command name -> `module:function`, from the checkout's pyproject.toml."

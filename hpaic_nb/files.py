@@ -32,6 +32,8 @@ class KaggleLayout:
     sample_submission = property(lambda self: self.root/'sample_submission.csv')  # test Ids, in order: `Id,Predicted`
     test = property(lambda self: self.root/'test')  # test images
     test_truth = property(lambda self: self.root/'test_truth.csv')  # a generated set's test labels: `Id,Target`
+    masks = property(lambda self: self.root/'masks')  # cell masks, `{Id}_cellmask.png` (generated sets, `hpaic-segment`)
+    cells_csv = property(lambda self: self.root/'cells.csv')  # a generated set's cell labels: `Id,cell,Target`
 
 # %% ../nbs/api/04_files.ipynb #e3a02c76
 CLASS_INDEX = re.compile(r'[0-9]+')  # one class index: ASCII digits only (`int()` would also take '1_0', '+1' or '٣')

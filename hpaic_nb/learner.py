@@ -236,13 +236,14 @@ def from_model_files(
     first_id:str|None=None, # one Id in `folder`, to build the loaders (default: the first there)
     bs:int=32, # batch size
     num_workers:int|None=None, # loader processes (default: all cores with a GPU, none without)
+    reader=None, # callable: item -> `4×size×size` uint8 array (default: `RGBYReader(folder, size)`; size from `src`)
 )->Learner:
     "A `Learner` of the model in `src` on `folder`'s images, at its size, normalisation and thresholds."
     model, cfg = load_model_files(src)
     first = first_id or folder_ids(folder)[0]
     rows = pd.DataFrame({'Id': [first] * 2, 'labels': [[0]] * 2, 'is_valid': [False, True]})  # placeholder items
     dls = hpa_dls(folder, cfg['size'], bs, df=rows, stats=cfg['stats'], augment=False,
-                  reader=RGBYReader(folder, cfg['size']), **loader_kwargs(num_workers))
+                  reader=reader or RGBYReader(folder, cfg['size']), **loader_kwargs(num_workers))
     learn = cls(dls, model.to(dls.device), loss_func=hpa_loss('bce', thresholds=torch.tensor(cfg['thresholds'])))
     learn.config = cfg
     return gpu_speedups(learn)

@@ -13,9 +13,10 @@ from fastcore.docments import docments
 from fastcore.meta import delegates
 
 # %% auto #0
-__all__ = ['SETTING_GROUPS', 'MAX_DISTANCE', 'CONFIRM_DISTANCE', 'DataSettings', 'ModelSettings', 'ScheduleSettings',
-           'ThresholdSettings', 'RunSettings', 'TrainSettings', 'flat_signature', 'DupsSettings', 'SynthSettings',
-           'BaselineSettings', 'PredictSettings', 'delegates_settings', 'option_type', 'add_settings']
+__all__ = ['SETTING_GROUPS', 'MAX_DISTANCE', 'CONFIRM_DISTANCE', 'CELL_METHODS', 'DataSettings', 'ModelSettings',
+           'ScheduleSettings', 'ThresholdSettings', 'RunSettings', 'TrainSettings', 'flat_signature', 'DupsSettings',
+           'SynthSettings', 'BaselineSettings', 'PredictSettings', 'CellsSettings', 'delegates_settings', 'option_type',
+           'add_settings']
 
 # %% ../nbs/api/03_settings.ipynb #58f9fab1
 @dataclass
@@ -175,6 +176,16 @@ class PredictSettings:
     num_workers:int|None=None # loader processes (default: all cores with a GPU, none without)
     thresholds:str|None=None # threshold strategy (`STRATEGIES`; default: the model's own)
     use_matches:str|None=None # a `hpaic-dups` test-match report: copy the labels of labelled duplicates (opt-in)
+
+# %% ../nbs/api/03_settings.ipynb #c5d71484
+CELL_METHODS = ('image', 'cell', 'combined', 'cam')  # how `predict_cells` scores a cell (the cells notebook)
+
+@dataclass
+class CellsSettings:
+    "How cells are scored: `predict_cells`, `hpaic-cells`."
+    method:str='combined' # one of `CELL_METHODS`: image, cell, combined (image^0.75 cell^0.25) or cam
+    bs:int=64 # batch size
+    num_workers:int|None=None # loader processes (default: all cores with a GPU, none without)
 
 # %% ../nbs/api/03_settings.ipynb #642395e6
 def delegates_settings(

@@ -424,9 +424,10 @@ def run_recipe(
     runs_dir, # parent folder of the runs
     **settings, # `train` arguments, e.g. from `run_settings()`
 )->dict:
-    "Train recipe `name` into `recipe_dir(runs_dir, name)` unless a finished run there has its settings."
+    "Train recipe `name` into `recipe_dir(runs_dir, name)` unless a finished run there has its settings and data."
     out, kw = recipe_dir(runs_dir, name), recipe_settings(name, **settings)
-    if (out/'config.json').is_file():
+    # a run older than the data's label file was trained on an earlier data set in the same folder
+    if (out/'config.json').is_file() and (out/'config.json').stat().st_mtime > KaggleLayout(data).train_csv.stat().st_mtime:
         cfg = read_config(out)
         if cfg['arch'] == kw['arch'] and all(cfg['train'].get(k) == v for k, v in kw.items() if k in cfg['train']):
             return cfg

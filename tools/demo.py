@@ -17,7 +17,7 @@ slow cells' outputs into the committed notebooks.
 Environment: HPAIC_DEMO=full for the full demo; HPAIC_DATA=<Kaggle-layout folder> to use other data; HPAIC_SCALE=full
 for GPU-sized runs.
 """
-import io, os, sys, time
+import io, json, os, sys, time
 from pathlib import Path
 import IPython.utils.capture
 from fastcore.nbio import read_nb, write_nb
@@ -25,18 +25,19 @@ from notebooks import run_cells  # tools/notebooks.py
 from hpaic_nb.config import demo_scope, scale
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = {'quick': ['api/16_training', 'api/21_analysis'],
+NOTEBOOKS = {'quick': ['api/16_training', 'api/23_analysis'],
              'full': ['api/07_synth_fields', 'explanations/02_eda', 'api/09_duplicates', 'api/10_models', 'api/16_training',
-                      'api/17_folds', 'api/18_inference', 'api/20_baselines', 'api/21_analysis', 'explanations/03_real_fields']}
+                      'api/17_folds', 'api/18_inference', 'api/20_baselines', 'api/23_analysis', 'explanations/03_real_fields']}
 DEMO_DATA = dict(n_train=500, n_test=200, size=128, seed=0, rare_boost=True)  # ~10 s to generate on 2 cores
 
 def default_data()->Path:
-    "The synthetic default set, generated on first use."
-    from hpaic_nb.synth.fields import generate_dataset
+    "The synthetic default set, generated on first use, and again when an older generator made it (without cells)."
+    from hpaic_nb.synth.fields import GENERATOR_VERSION, MANIFEST, generate_dataset
     dest = ROOT/'data'/'synthetic'
-    if not (dest/'train.csv').is_file():
+    made = json.loads((dest/MANIFEST).read_text()) if (dest/MANIFEST).is_file() else {}
+    if not (dest/'train.csv').is_file() or made.get('generator') != GENERATOR_VERSION:
         print(f'generating the synthetic default set into {dest} {DEMO_DATA}', flush=True)
-        generate_dataset(dest, **DEMO_DATA)
+        generate_dataset(dest, **DEMO_DATA, overwrite=bool(made))  # replaces only an earlier default set's own files
     return dest
 
 class Tee(io.StringIO):

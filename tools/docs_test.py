@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 ROOT = Path(__file__).resolve().parent.parent
 SITE, SHOT, DATA_SHOT = ROOT/'_docs', ROOT/'figures'/'docs_index.png', ROOT/'figures'/'docs_data.png'
 OUTPUT_PAGES = ('api/data.html', 'api/synth_cells.html', 'api/synth_fields.html', 'api/duplicates.html', 'api/analysis.html',
-                'explanations/real_fields.html')  # must show inline output images
+                'api/segmentation.html', 'explanations/real_fields.html', 'explanations/cells.html')  # must show inline output images
 CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
 # Without these Chromium waits on the network (updates, sync, QUIC) on a closed machine, or refuses to run as
 # root; Playwright adds --headless and a new, empty --user-data-dir that it removes at the end.

@@ -1,5 +1,5 @@
 """Copy what `make demo` made into the repository (`make figures`): the figures of `runs/<scale>/figures/` into
-`figures/`, and its tables (`quick_results.md` of `make demo`; `results.md` and `ensemble.md` of `make demo-full`) into
+`figures/`, and its tables (`quick_results.md` and `cell_results.md` of `make demo`; `results.md` and `ensemble.md` of `make demo-full`) into
 the results report `nbs/explanations/06_results.ipynb` (between the markers named after them, e.g. `<!-- results -->`), then README.md is written again from nbs/index.ipynb
 (`tools/readme.py`). The only command that changes the committed figures and tables from a run."""
 import re, shutil, subprocess, sys
@@ -10,7 +10,7 @@ from hpaic_nb.config import scale
 ROOT = Path(__file__).resolve().parent.parent
 
 REPORT = ROOT/'nbs'/'explanations'/'06_results.ipynb'  # the notebook that holds the tables
-TABLES = ('quick_results', 'results', 'ensemble')  # `<name>.md` goes between `<!-- name -->` and `<!-- /name -->` in REPORT
+TABLES = ('quick_results', 'cell_results', 'results', 'ensemble')  # `<name>.md` goes between `<!-- name -->` and `<!-- /name -->` in REPORT
 
 def update_tables(src:Path, nb_path:Path=REPORT):
     "Copy each table of `TABLES` found in `src` between its markers in notebook `nb_path`, then rewrite README.md."

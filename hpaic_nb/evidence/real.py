@@ -19,7 +19,7 @@ from ..files import one_hot
 from ..models import build_model
 from ..metrics import predict_labels
 from ..learner import PRETRAINED_DIR
-from ..baselines import fit_features_model, kfold_rows
+from ..baselines import C_GRID, fit_features_model, kfold_rows
 from ..features import features_matrix, segment
 from ..training import train
 from ..inference import predict
@@ -52,13 +52,14 @@ def cv_predictions(
     y:np.ndarray, # `(n, 28)` one-hot labels
     n_splits:int=5, # folds per repetition
     seed:int=0, # seed of the first repetition's folds (then seed+1, ...)
+    Cs=C_GRID, # regularisations the probe chooses from (`fit_features_model`)
 )->np.ndarray: # `(repetitions, n, 28)` decisions
     "Decide every image by `fit_features_model` fitted on the other folds, in each repetition."
     pred = np.zeros((len(features), *y.shape), bool)
     for r, X in enumerate(features):
         for fold in kfold_rows(y, n_splits, seed + r):
             train = np.setdiff1d(np.arange(len(y)), fold)
-            model = fit_features_model(X[train], y[train], seed=seed + r)
+            model = fit_features_model(X[train], y[train], Cs, seed=seed + r)
             pred[r, fold] = predict_labels(model.predict_proba(X[fold]), model.thresholds)
     return pred
 
