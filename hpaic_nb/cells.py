@@ -14,7 +14,6 @@ from PIL import Image
 from fastcore.basics import store_attr
 from fastai.learner import Learner
 from pycocotools import mask as coco_mask
-from sklearn.metrics import average_precision_score
 from .core import CLASS_NAMES, N_CLASSES, InputError, refuse_existing, save_atomic, timed
 from .files import SampleError, channel_path, folder_ids, open_rgby
 from .learner import model_members, read_config
@@ -23,9 +22,10 @@ from .settings import CELL_METHODS, CellsSettings, delegates_settings
 
 # %% auto #0
 __all__ = ['CELL_WINDOW', 'IMAGE_WEIGHT', 'METHODS', 'CLASSES_2021', 'cell_table', 'field_shape', 'CellReader', 'cell_learner',
-           'image_method', 'cell_method', 'pooled_head', 'cell_shares', 'cam_method', 'combined_method', 'cell_truth',
-           'cell_map', 'bootstrap_map', 'map_table', 'trivial_cell_scores', 'field_cells', 'segment_into',
-           'predict_cells', 'probs_2021', 'encode_mask', 'decode_mask', 'submission_2021', 'cells_files', 'save_cells']
+           'image_method', 'cell_method', 'pooled_head', 'cell_shares', 'cam_method', 'combine', 'combined_method',
+           'every_method', 'cell_truth', 'average_precision', 'cell_map', 'bootstrap_map', 'map_table',
+           'trivial_cell_scores', 'field_cells', 'segment_into', 'predict_cells', 'probs_2021', 'encode_mask',
+           'decode_mask', 'submission_2021', 'cells_files', 'save_cells']
 
 # %% ../nbs/api/22_cells.ipynb #2c0eca35
 def cell_table(
@@ -141,11 +141,22 @@ def cam_method(learn:Learner, cells:pd.DataFrame)->np.ndarray:
 # %% ../nbs/api/22_cells.ipynb #f6fe289d
 IMAGE_WEIGHT = 0.75  # `combined`: the image's weight in the weighted geometric mean
 
+def combine(
+    image:np.ndarray, cell:np.ndarray, # the `image` and `cell` probabilities of the same cells
+)->np.ndarray:
+    "Their weighted geometric mean, the image's weight `IMAGE_WEIGHT`."
+    return image**IMAGE_WEIGHT*cell**(1 - IMAGE_WEIGHT)
+
 def combined_method(learn:Learner, cells:pd.DataFrame)->np.ndarray:
-    "The weighted geometric mean of the `image` (`IMAGE_WEIGHT`) and `cell` probabilities."
-    return image_method(learn, cells)**IMAGE_WEIGHT*cell_method(learn, cells)**(1 - IMAGE_WEIGHT)
+    "The weighted geometric mean of the `image` and `cell` probabilities (`combine`)."
+    return combine(image_method(learn, cells), cell_method(learn, cells))
 
 METHODS = dict(zip(CELL_METHODS, (image_method, cell_method, combined_method, cam_method)))  # `CELL_METHODS` by name
+
+def every_method(learn:Learner, cells:pd.DataFrame)->dict:
+    "Every method's probabilities, by name; the `image` and `cell` passes made once, `combined` from them."
+    image, cell = image_method(learn, cells), cell_method(learn, cells)
+    return {'image': image, 'cell': cell, 'combined': combine(image, cell), 'cam': cam_method(learn, cells)}
 
 # %% ../nbs/api/22_cells.ipynb #e06ed075
 def cell_truth(
@@ -162,12 +173,26 @@ def cell_truth(
         for k in str(target).split(): y[r, int(k)] = 1
     return y
 
+def average_precision(
+    y:np.ndarray, # `(n, k)` 0/1 truth
+    scores:np.ndarray, # `(n, k)` scores
+)->np.ndarray: # `(k,)`, NaN where a column has no positive
+    "Each column's average precision, as sklearn's `average_precision_score` (tied scores share one threshold), at once."
+    y, scores = np.asarray(y) > 0, np.asarray(scores, np.float64)
+    order = np.argsort(-scores, axis=0, kind='stable')
+    s, t = np.take_along_axis(scores, order, 0), np.take_along_axis(y, order, 0)
+    tp, rows = np.cumsum(t, 0), np.arange(len(s))[:, None]
+    last = np.ones(s.shape, bool); last[:-1] = s[1:] != s[:-1]  # the last row of each run of equal scores
+    end = np.minimum.accumulate(np.where(last, rows, len(s))[::-1], 0)[::-1]  # the last row of each row's run
+    with np.errstate(invalid='ignore', divide='ignore'):  # each positive adds the precision at its threshold
+        return (t*np.take_along_axis(tp, end, 0)/(end + 1)).sum(0)/tp[-1]
+
 def cell_map(
     y:np.ndarray, # `(cells, 28)` 0/1 truth
     probs:np.ndarray, # `(cells, 28)` scores
 )->tuple: # mAP, and the AP of each class (NaN where no cell has it)
     "Mean over the classes with a positive cell of the average precision of the cells ranked by `probs`."
-    ap = np.array([average_precision_score(y[:, k], probs[:, k]) if y[:, k].any() else np.nan for k in range(y.shape[1])])
+    ap = average_precision(y, probs)
     return float(np.nanmean(ap)), ap
 
 def bootstrap_map(
