@@ -16,9 +16,9 @@ import pandas as pd, torch
 from PIL import Image
 from hpaic_nb.cells import predict_cells
 from hpaic_nb.core import CHANNELS
-from hpaic_nb.files import open_rgby
+from hpaic_nb.files import mask_path, open_rgby, save_mask
 from hpaic_nb.learner import PRETRAINED_DIR
-from hpaic_nb.segmentation import mask_path, save_mask, segment_cells
+from hpaic_nb.segmentation import segment_cells
 from hpaic_nb.test_utils import real_labels_dir
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,9 +15,9 @@ from fastcore.basics import store_attr
 from fastai.learner import Learner
 from pycocotools import mask as coco_mask
 from .core import CLASS_NAMES, N_CLASSES, InputError, refuse_existing, save_atomic, timed
-from .files import SampleError, channel_path, folder_ids, open_rgby
+from .files import SampleError, channel_path, folder_ids, mask_path, open_rgby, read_mask
 from .learner import model_members, read_config
-from .segmentation import mask_path, read_mask, resize_labels, segment_folder
+from .segmentation import resize_labels, segment_folder
 from .settings import CELL_METHODS, CellsSettings, delegates_settings
 
 # %% auto #0
@@ -263,13 +263,13 @@ def predict_cells(
     if not folder.is_dir(): raise InputError(f"{folder}: no such image folder")
     ids = folder_ids(folder) if ids is None else list(ids)
     if not ids: raise InputError(f"{folder}: no images (`{{Id}}_green.png` files)")
-    model_members(model_dir)  # a bad model folder is reported before any work
+    members = model_members(model_dir)[0]  # a bad model folder is reported before any work
     with tempfile.TemporaryDirectory(prefix='hpaic_masks_') as tmp:
         if masks is None: masks, ids = tmp, segment_into(folder, tmp, ids)
         cells = field_cells(folder, masks, ids)
         with timed(f'cells of {folder.name} ({s.method})', len(cells), 'cells'):
             probs = np.mean([METHODS[s.method](cell_learner(m, folder, masks, ids[0], s.bs, s.num_workers), cells)
-                             for m in model_members(model_dir)[0]], 0)  # an ensemble's members averaged
+                             for m in members], 0)  # an ensemble's members averaged
     return pd.concat([cells, pd.DataFrame(probs, columns=list(CLASS_NAMES))], axis=1)
 
 # %% ../nbs/api/22_cells.ipynb #814c6587
@@ -314,9 +314,10 @@ def submission_2021(
     rows = []
     for id_, cells in pred.groupby('Id', sort=False):
         mask = read_mask(mask_path(masks, id_), field_shape(folder, id_))
-        p = probs_2021(cells[list(CLASS_NAMES)].to_numpy())
-        parts = [f'{k} {conf:.5f} {rle}' for c, ps in zip(cells.cell, p) for rle in [encode_mask(mask == c)]
-                 for k, conf in enumerate(ps)]
+        parts = []
+        for c, ps in zip(cells.cell, probs_2021(cells[list(CLASS_NAMES)].to_numpy())):
+            rle = encode_mask(mask == c)
+            parts += [f'{k} {conf:.5f} {rle}' for k, conf in enumerate(ps)]
         rows.append({'ID': id_, 'ImageWidth': mask.shape[1], 'ImageHeight': mask.shape[0], 'PredictionString': ' '.join(parts)})
     return pd.DataFrame(rows)
 

@@ -19,7 +19,7 @@ from .core import CHANNELS, N_CLASSES, InputError, MissingFileError, error_line,
 __all__ = ['CLASS_INDEX', 'BAD_ID', 'CHANNEL_EXTS', 'MAX_SIDE', 'LAYOUTS', 'KaggleLayout', 'parse_target', 'read_csv_cells',
            'read_id_csv', 'read_labels', 'read_sample_submission', 'one_hot', 'SampleError', 'channel_path',
            'open_channel', 'open_rgby', 'save_rgby', 'channel_files', 'file_signature', 'scan_channel_files',
-           'folder_ids']
+           'folder_ids', 'mask_path', 'read_mask', 'save_mask']
 
 # %% ../nbs/api/04_files.ipynb #1433c866
 @dataclass(frozen=True)
@@ -248,3 +248,38 @@ def folder_ids(
 )->list:
     "Sorted Ids of the samples in `folder` (those with a green channel file)."
     return sorted({p.name.rsplit('_green', 1)[0] for p in Path(folder).glob('*_green.*')})
+
+# %% ../nbs/api/04_files.ipynb #f70f48af
+def mask_path(
+    folder, # a masks folder
+    id:str, # sample Id
+)->Path:
+    "The mask file of sample `id`: `{folder}/{id}_cellmask.png`."
+    return Path(folder)/f'{id}_cellmask.png'
+
+def read_mask(
+    fn, # a mask PNG
+    shape:tuple|None=None, # the `(H, W)` of its image, checked when given
+)->np.ndarray: # int32 `(H, W)` labels
+    "The cell labels in mask file `fn` (8- or 16-bit grey PNG), checked to hold cells and to fit its image."
+    fn = Path(fn)
+    if not fn.is_file(): raise MissingFileError(f"{fn}: no such mask file")
+    try:
+        with Image.open(fn) as im:
+            if im.mode not in ('L', 'I;16', 'I;16B', 'I;16L', 'I', 'P'):
+                raise InputError(f"{fn}: a mask must be an 8- or 16-bit grey image of cell labels, not mode {im.mode}")
+            mask = np.asarray(im, dtype=np.int32) if im.mode != 'P' else np.asarray(im).astype(np.int32)
+    except InputError: raise
+    except Exception as e: raise InputError(f"{fn}: not a readable mask image ({type(e).__name__})") from e
+    if shape is not None and mask.shape != tuple(shape):
+        raise InputError(f"{fn}: mask of {mask.shape[1]}×{mask.shape[0]} px, its image is {shape[1]}×{shape[0]}")
+    if mask.max() <= 0: raise InputError(f"{fn}: empty mask (no cell labels above 0)")
+    return mask
+
+def save_mask(
+    fn, # the mask PNG to write (atomically)
+    mask:np.ndarray, # `(H, W)` labels 0..65535
+):
+    "Write `mask` as a 16-bit grey PNG."
+    if mask.max() > 65535: raise InputError(f"{fn}: {mask.max()} cells do not fit a 16-bit mask")
+    save_atomic(Path(fn), lambda p: Image.fromarray(mask.astype(np.uint16)).save(p, format='PNG'))

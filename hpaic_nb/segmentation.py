@@ -1,4 +1,4 @@
-"""Every cell of a field as a label in a 16-bit mask: nuclei from the blue stain, cell bodies from microtubules and ER seeded by them; the masks' files, and how well two masks agree.
+"""Every cell of a field as a label in a 16-bit mask: nuclei from the blue stain, cell bodies from microtubules and ER seeded by them, and how well two masks agree.
 
 Docs: https://hpaic-nb.github.io/hpaic_nb/api/segmentation.html.md"""
 
@@ -11,47 +11,12 @@ import numpy as np, pandas as pd
 from PIL import Image
 from scipy import ndimage as ndi
 from skimage import filters, measure, morphology, segmentation
-from .core import InputError, MissingFileError, refuse_existing, save_atomic, tracked
-from .files import folder_ids, open_rgby
+from .core import InputError, MissingFileError, refuse_existing, tracked
+from .files import folder_ids, mask_path, open_rgby, save_mask
 
 # %% auto #0
-__all__ = ['NUCLEUS_MIN_AREA', 'NUCLEUS_SPLIT_H', 'CELL_FOREGROUND', 'mask_path', 'read_mask', 'save_mask', 'match_cells',
-           'work_side', 'resize_labels', 'segment_nuclei', 'segment_cells', 'segment_folder']
-
-# %% ../nbs/api/21_segmentation.ipynb #f70f48af
-def mask_path(
-    folder, # a masks folder
-    id:str, # sample Id
-)->Path:
-    "The mask file of sample `id`: `{folder}/{id}_cellmask.png`."
-    return Path(folder)/f'{id}_cellmask.png'
-
-def read_mask(
-    fn, # a mask PNG
-    shape:tuple|None=None, # the `(H, W)` of its image, checked when given
-)->np.ndarray: # int32 `(H, W)` labels
-    "The cell labels in mask file `fn` (8- or 16-bit grey PNG), checked to hold cells and to fit its image."
-    fn = Path(fn)
-    if not fn.is_file(): raise MissingFileError(f"{fn}: no such mask file")
-    try:
-        with Image.open(fn) as im:
-            if im.mode not in ('L', 'I;16', 'I;16B', 'I;16L', 'I', 'P'):
-                raise InputError(f"{fn}: a mask must be an 8- or 16-bit grey image of cell labels, not mode {im.mode}")
-            mask = np.asarray(im, dtype=np.int32) if im.mode != 'P' else np.asarray(im).astype(np.int32)
-    except InputError: raise
-    except Exception as e: raise InputError(f"{fn}: not a readable mask image ({type(e).__name__})") from e
-    if shape is not None and mask.shape != tuple(shape):
-        raise InputError(f"{fn}: mask of {mask.shape[1]}×{mask.shape[0]} px, its image is {shape[1]}×{shape[0]}")
-    if mask.max() <= 0: raise InputError(f"{fn}: empty mask (no cell labels above 0)")
-    return mask
-
-def save_mask(
-    fn, # the mask PNG to write (atomically)
-    mask:np.ndarray, # `(H, W)` labels 0..65535
-):
-    "Write `mask` as a 16-bit grey PNG."
-    if mask.max() > 65535: raise InputError(f"{fn}: {mask.max()} cells do not fit a 16-bit mask")
-    save_atomic(Path(fn), lambda p: Image.fromarray(mask.astype(np.uint16)).save(p, format='PNG'))
+__all__ = ['NUCLEUS_MIN_AREA', 'NUCLEUS_SPLIT_H', 'CELL_FOREGROUND', 'match_cells', 'work_side', 'resize_labels',
+           'segment_nuclei', 'segment_cells', 'segment_folder']
 
 # %% ../nbs/api/21_segmentation.ipynb #97c9796b
 def match_cells(

@@ -13,8 +13,8 @@ __all__ = ['LABEL_SETS_PATH', 'PATTERNS', 'DIVIDING_STAGE', 'SOME_CELLS', 'PARTI
            'cytoplasmic_bodies', 'rods_and_rings', 'lipid_droplets', 'intermediate_filaments', 'actin_filaments',
            'focal_adhesion_sites', 'microtubules', 'microtubule_ends', 'cytokinetic_bridge', 'mitotic_spindle',
            'microtubule_organizing_center', 'centrosome', 'plasma_membrane', 'cell_junctions', 'expression',
-           'cells_showing', 'protein_cells', 'stain_green', 'camera', 'instance_mask', 'field_cells', 'SyntheticField',
-           'render_field', 'render_sample', 'generate_dataset']
+           'cells_showing', 'protein_cells', 'stain_green', 'camera', 'instance_mask', 'mask_and_classes',
+           'SyntheticField', 'render_field', 'render_sample', 'generate_dataset']
 
 # %% ../../nbs/api/07_synth_fields.ipynb #973ba2f5
 import json, os, shutil, uuid, zlib
@@ -25,13 +25,13 @@ from PIL import Image
 from scipy import ndimage
 from fastcore.parallel import parallel
 import hpaic_nb
-from hpaic_nb.synth.cells import (rng_for, smooth_noise, ridges, ring, draw, segments, circles, walks, sample_points, pixels,
-    per_cell, cell_at, clip_to_cells, mtoc_points, outline, Field, make_field, stain_blue, stain_red, stain_yellow,
-    MITOTIC, DAUGHTER)
+from .cells import (rng_for, smooth_noise, ridges, ring, draw, segments, circles, walks, sample_points, pixels,
+    per_cell, cell_at, clip_to_cells, mtoc_points, outline, Field, make_field, stain_blue, stain_red, stain_yellow)
+from .cells import DAUGHTER, MITOTIC
 from ..core import N_CLASSES, CHANNELS, InputError, RunExistsError
 from ..settings import SynthSettings, delegates_settings
 from ..core import remove_partials, save_atomic
-from ..files import KaggleLayout, read_labels
+from ..files import KaggleLayout, mask_path, read_labels, save_mask
 
 # %% ../../nbs/api/07_synth_fields.ipynb #69c9b6cb
 LABEL_SETS_PATH = Path(hpaic_nb.__file__).parent/'label_sets.csv'
@@ -387,7 +387,7 @@ def instance_mask(
     lut = np.zeros(int(owner.max()) + 2, np.uint16); lut[present + 1] = np.arange(1, len(present) + 1)
     return lut[owner.astype(np.int32) + 1], present
 
-def field_cells(
+def mask_and_classes(
     f:Field, # the field
     carried:np.ndarray, # `(n_cells, 28)` bool, from `protein_cells`
 )->tuple: # uint16 mask, the classes of cells 1..N
@@ -416,7 +416,7 @@ def render_field(
     f = make_field(seed, size, labels)
     green, carried = stain_green(f, labels, seed, difficulty)
     x = np.stack([stain_red(f), green, stain_blue(f, rng_for(seed, 'blue')), stain_yellow(f)])
-    return SyntheticField(camera(x, rng_for(seed, 'camera'), difficulty), *field_cells(f, carried))
+    return SyntheticField(camera(x, rng_for(seed, 'camera'), difficulty), *mask_and_classes(f, carried))
 
 def render_sample(
     labels, # class indices (0..27) of the protein's locations
@@ -451,10 +451,6 @@ def _prepare_dest(dest:Path, overwrite:bool, args:dict)->bool:
     return resume
 
 # %% ../../nbs/api/07_synth_fields.ipynb #dbfa7b02
-def _save_png(fn:Path, a:np.ndarray, **kw):
-    "Write array `a` (8- or 16-bit grey) to PNG `fn`, atomically."
-    save_atomic(fn, lambda p: Image.fromarray(a).save(p, format='PNG', **kw))
-
 def _cell_rows(id_:str, cell_labels:list)->list:
     "The `cells.csv` rows (Id, cell, Target) of one sample; an empty Target: a cell without the protein."
     return [(id_, j + 1, ' '.join(map(str, c))) for j, c in enumerate(cell_labels)]
@@ -463,18 +459,19 @@ def _write_sample(job)->list:
     "Render one sample, write its four PNGs and its cell mask; return its `_cell_rows`."
     folder, masks, id_, labels, size, seed, difficulty = job
     s = render_field(labels, size, seed, difficulty)
-    for channel, plane in zip(CHANNELS, s.image):
-        _save_png(folder/f'{id_}_{channel}.png', plane, compress_type=zlib.Z_HUFFMAN_ONLY)  # fast, small on noise
-    _save_png(masks/f'{id_}_cellmask.png', s.mask)
+    for channel, plane in zip(CHANNELS, s.image):  # Huffman coding only: fast, and small on noisy images
+        save_atomic(folder/f'{id_}_{channel}.png',
+                    lambda p: Image.fromarray(plane, 'L').save(p, format='PNG', compress_type=zlib.Z_HUFFMAN_ONLY))
+    save_mask(mask_path(masks, id_), s.mask)
     return _cell_rows(id_, s.cell_labels)
 
 def _written_cells(job)->list|None:
     "The `_cell_rows` of `job`'s sample if its five files exist (each was renamed into place complete), else None."
     folder, masks, id_, labels, size, seed, difficulty = job
-    if not (masks/f'{id_}_cellmask.png').is_file() or not all((folder/f'{id_}_{c}.png').is_file() for c in CHANNELS):
+    if not mask_path(masks, id_).is_file() or not all((folder/f'{id_}_{c}.png').is_file() for c in CHANNELS):
         return None
     f = make_field(seed, size, labels)  # the cells, without rendering the stains
-    return _cell_rows(id_, field_cells(f, protein_cells(f, labels, seed, difficulty, rng_for(seed, 'green'))[1])[1])
+    return _cell_rows(id_, mask_and_classes(f, protein_cells(f, labels, seed, difficulty, rng_for(seed, 'green'))[1])[1])
 
 # %% ../../nbs/api/07_synth_fields.ipynb #04eade93
 @delegates_settings(SynthSettings)
