@@ -8,7 +8,7 @@ Docs: https://hpaic-nb.github.io/hpaic_nb/api/training.html.md"""
 __all__ = ['SAMPLERS', 'CHECKPOINT_MONITORS', 'RECIPES', 'DEMO_RECIPES', 'check_settings', 'check_out', 'external_table',
            'add_external', 'run_pairs', 'run_table', 'record_args', 'open_run', 'native_size', 'train_dls', 'run_model',
            'fit_run', 'held_out_scores', 'check_learned', 'own_rows', 'split_names', 'save_probs', 'finish_run',
-           'train', 'score_table', 'score_lines', 'demo_recipes', 'run_settings', 'recipe_settings', 'recipe_dir',
+           'train', 'score_table', 'score_lines', 'run_settings', 'demo_recipes', 'recipe_settings', 'recipe_dir',
            'run_recipe', 'recipe_table']
 
 # %% ../nbs/api/16_training.ipynb #477d09b9
@@ -16,9 +16,6 @@ import json, re, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from PIL import Image
-from fastai.callback.schedule import fit_one_cycle  # patches `Learner.fit_one_cycle`
-from fastai.learner import Learner
-from fastai.torch_core import distrib_barrier, set_seed
 from .settings import DataSettings, ModelSettings, RunSettings, TrainSettings, flat_signature
 from .config import demo_scope, scale as env_scale
 from .core import CLASS_NAMES, InputError, MissingFileError, RunExistsError, remove_partials, save_atomic
@@ -36,6 +33,10 @@ from .losses import LOSSES, oversample_weights
 from .learner import (WEIGHTS, OLD_WEIGHTS, evaluate, gpu_speedups, hpa_learner, init_config, init_weights,
                               read_config, resolve_init, save_model_files)
 from .callbacks import FrozenBody, ResumableCheckpoint, ResumableCSVLogger, find_lr
+# fastai after hpaic_nb, whose import silences the torch.jit warning fastai's layers raise
+from fastai.callback.schedule import fit_one_cycle  # patches `Learner.fit_one_cycle`
+from fastai.learner import Learner
+from fastai.torch_core import distrib_barrier, set_seed
 
 # %% ../nbs/api/16_training.ipynb #1274d9d1
 SAMPLERS, CHECKPOINT_MONITORS = ('shuffle', 'oversample'), ('valid_loss', 'f1_macro_cv', 'last')
@@ -386,10 +387,6 @@ RECIPES = {
 }
 DEMO_RECIPES = ('hpa_cnn (defaults)', 'SimpleCNN', 'ResNet18', 'EfficientNet-Lite0, ImageNet')  # `make demo`'s
 
-def demo_recipes()->list:
-    "The recipes `make demo` trains: `DEMO_RECIPES`, or all of `RECIPES` in the full demo (`HPAIC_DEMO=full`)."
-    return list(RECIPES) if demo_scope() == 'full' else list(DEMO_RECIPES)
-
 # %% ../nbs/api/16_training.ipynb #fe36e939
 def run_settings(
     scale:str|None=None, # 'demo' or 'full' (default: `config.scale()`)
@@ -399,6 +396,14 @@ def run_settings(
     settings = {'demo': dict(epochs=8), 'full': dict(size=512, bs=32, epochs=20, lr=1e-3, pretrained=True)}
     if scale not in settings: raise ValueError(f"HPAIC_SCALE={scale!r}: choose 'demo' or 'full'")
     return settings[scale]
+
+# %% ../nbs/api/16_training.ipynb #fd155b60
+def demo_recipes()->dict:
+    "Recipe name -> `train` settings of the runs `make demo` trains (`DEMO_RECIPES`, or all of `RECIPES` with `HPAIC_DEMO=full`)."
+    settings = run_settings()
+    if demo_scope() == 'full': return {n: settings for n in RECIPES}
+    comparison = {**settings, 'epochs': settings['epochs'] // 2}  # the rows beside the defaults, in half the time
+    return {n: settings if n == DEMO_RECIPES[0] else comparison for n in DEMO_RECIPES}
 
 # %% ../nbs/api/16_training.ipynb #ccac2431
 def recipe_settings(

@@ -1,6 +1,6 @@
 """The main job (`make demo`): run the notebooks of the pipeline in order on the embedded default data.
 
-The quick demo (the default, minutes on 2 cores) trains the demo's four recipes (the defaults, SimpleCNN and
+The quick demo (the default, under 10 minutes on 2 cores) trains the demo's four recipes (the defaults, SimpleCNN and
 ResNet18 from scratch, EfficientNet-Lite0 from ImageNet weights) and scores them on the test split beside the
 classical baseline and the trivial ones: the training and analysis notebooks. `HPAIC_DEMO=full` (`make demo-full`)
 runs every notebook of the pipeline and every recipe: the 5-fold ensemble, the other recipes, the data, duplicates,
