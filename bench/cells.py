@@ -5,7 +5,7 @@ px, and what the 2021 challenge's test set would take on this machine.
 
 The field is the aggresome field of `../shared/hpa2018/real_cells` (46 cells), at its own 2048 px and enlarged to
 3072 px (the HPA's other size). Timed, the median of `--runs` after one warm-up: `segment_cells` on the decoded field,
-and `predict_cells` with the packaged model and the default method (`combined`) on the written field and mask,
+and `predict_cells` with the packaged model and the default method (`expression`) on the written field and mask,
 reading included. The test-set estimate multiplies the per-field time by `--n-fields` (559, the challenge's test
 fields as we recall its data page: pass the count of your copy), half at each size. No GPU rate is measured yet
 (`bench/gpu.py` has no results on a GPU): the GPU estimate is left out rather than guessed.

@@ -1,4 +1,4 @@
-"""Each cell's classes from a model trained on image labels: the cells of a mask, four ways to score them, their mean average precision, and the 2021 challenge's submission format.
+"""Each cell's classes from a model trained on image labels: the cells of a mask, five ways to score them, their mean average precision, and the 2021 challenge's submission format.
 
 Docs: https://hpaic-nb.github.io/hpaic_nb/api/cells.html.md"""
 
@@ -21,11 +21,12 @@ from .segmentation import resize_labels, segment_folder
 from .settings import CELL_METHODS, CellsSettings, delegates_settings
 
 # %% auto #0
-__all__ = ['CELL_WINDOW', 'IMAGE_WEIGHT', 'METHODS', 'CLASSES_2021', 'cell_table', 'field_shape', 'CellReader', 'cell_learner',
-           'image_method', 'cell_method', 'pooled_head', 'cell_shares', 'cam_method', 'combine', 'combined_method',
-           'every_method', 'cell_truth', 'average_precision', 'cell_map', 'bootstrap_map', 'map_table',
-           'trivial_cell_scores', 'field_cells', 'segment_into', 'predict_cells', 'probs_2021', 'encode_mask',
-           'decode_mask', 'submission_2021', 'cells_files', 'save_cells']
+__all__ = ['CELL_WINDOW', 'IMAGE_WEIGHT', 'EXPRESSION_FLOOR', 'METHODS', 'CLASSES_2021', 'cell_table', 'field_shape',
+           'CellReader', 'cell_learner', 'image_method', 'cell_method', 'pooled_head', 'cell_shares', 'cam_method',
+           'combine', 'combined_method', 'expression_share', 'expressed', 'expression_method', 'every_method',
+           'cell_truth', 'average_precision', 'cell_map', 'bootstrap_map', 'map_table', 'trivial_cell_scores',
+           'field_cells', 'segment_into', 'predict_cells', 'probs_2021', 'encode_mask', 'decode_mask',
+           'submission_2021', 'cells_files', 'save_cells']
 
 # %% ../nbs/api/22_cells.ipynb #2c0eca35
 def cell_table(
@@ -84,7 +85,7 @@ def cell_learner(
     size = read_config(model_dir)['size']
     reader = CellReader(folder, masks, size, int(size*CELL_WINDOW))
     learn = Learner.from_model_files(model_dir, folder, first_id, bs, num_workers, reader=reader)
-    learn.cell_reader = reader  # its masks at the model's size, for `cam_method`
+    learn.cell_reader = reader  # its fields and masks at the model's size, for `cam_method` and `expression_share`
     return learn
 
 def _preds(learn:Learner, rows:pd.DataFrame)->np.ndarray:
@@ -151,12 +152,43 @@ def combined_method(learn:Learner, cells:pd.DataFrame)->np.ndarray:
     "The weighted geometric mean of the `image` and `cell` probabilities (`combine`)."
     return combine(image_method(learn, cells), cell_method(learn, cells))
 
-METHODS = dict(zip(CELL_METHODS, (image_method, cell_method, combined_method, cam_method)))  # `CELL_METHODS` by name
+# %% ../nbs/api/22_cells.ipynb #e75da98f
+EXPRESSION_FLOOR = 0.2  # `expression`: cells under this share of their field's strongest protein signal are scaled down
+
+def expression_share(
+    reader:CellReader, # reads a field and its mask at the model's size
+    cells:pd.DataFrame, # Id, cell
+)->np.ndarray: # `(len(cells), 1)`, 1 for the field's strongest cell
+    "Each cell's mean protein (green) signal over the highest of its field's cells."
+    out = np.zeros((len(cells), 1))
+    for id_, rows in cells.groupby('Id', sort=False).indices.items():
+        img, mask = reader.field(id_)
+        lab, own = mask.ravel().astype(np.int64), cells.cell.to_numpy()[rows]
+        n = max(lab.max(), own.max()) + 1  # a cell too small to survive the resizing has no pixels: share 0
+        mean = np.bincount(lab, img[1].ravel().astype(np.float64), n)/np.maximum(np.bincount(lab, minlength=n), 1)
+        out[rows, 0] = mean[own]/max(mean[own].max(), 1e-9)
+    return out
+
+def expressed(
+    probs:np.ndarray, # `(cells, 28)` probabilities
+    share:np.ndarray, # `(cells, 1)` from `expression_share`
+)->np.ndarray:
+    "`probs` times `share / EXPRESSION_FLOOR`, capped at 1."
+    return probs*np.clip(share/EXPRESSION_FLOOR, 0, 1)
+
+def expression_method(learn:Learner, cells:pd.DataFrame)->np.ndarray:
+    "`combined`, scaled down in the cells that barely show the protein (`expressed`)."
+    return expressed(combined_method(learn, cells), expression_share(learn.cell_reader, cells))
+
+METHODS = dict(zip(CELL_METHODS, (image_method, cell_method, combined_method, cam_method,
+                                        expression_method)))  # `CELL_METHODS` by name
 
 def every_method(learn:Learner, cells:pd.DataFrame)->dict:
-    "Every method's probabilities, by name; the `image` and `cell` passes made once, `combined` from them."
+    "Every method's probabilities, by name; the `image` and `cell` passes made once, the others from them."
     image, cell = image_method(learn, cells), cell_method(learn, cells)
-    return {'image': image, 'cell': cell, 'combined': combine(image, cell), 'cam': cam_method(learn, cells)}
+    combined = combine(image, cell)
+    return {'image': image, 'cell': cell, 'combined': combined, 'cam': cam_method(learn, cells),
+            'expression': expressed(combined, expression_share(learn.cell_reader, cells))}
 
 # %% ../nbs/api/22_cells.ipynb #e06ed075
 def cell_truth(
@@ -253,7 +285,7 @@ def predict_cells(
     folder, # the fields, `{Id}_{channel}.png`
     masks=None, # their masks, `{Id}_cellmask.png` (default: segment each field)
     ids=None, # the fields to predict (default: all in `folder`)
-    **settings, # `CellsSettings`: method (default `combined`, chosen on a validation set in the cells report), bs, num_workers
+    **settings, # `CellsSettings`: method (default `expression`, chosen on a validation set in the cells report), bs, num_workers
 )->pd.DataFrame:
     "A row per cell: Id, cell, y, x, area and each class's probability."
     s = CellsSettings(**settings)

@@ -178,12 +178,12 @@ class PredictSettings:
     use_matches:str|None=None # a `hpaic-dups` test-match report: copy the labels of labelled duplicates (opt-in)
 
 # %% ../nbs/api/03_settings.ipynb #c5d71484
-CELL_METHODS = ('image', 'cell', 'combined', 'cam')  # how `predict_cells` scores a cell (the cells notebook)
+CELL_METHODS = ('image', 'cell', 'combined', 'cam', 'expression')  # how `predict_cells` scores a cell (the cells notebook)
 
 @dataclass
 class CellsSettings:
     "How cells are scored: `predict_cells`, `hpaic-cells`."
-    method:str='combined' # one of `CELL_METHODS`: image, cell, combined (image^0.75 cell^0.25) or cam
+    method:str='expression' # one of `CELL_METHODS`: image, cell, combined, cam, expression (the cells notebook)
     bs:int=64 # batch size
     num_workers:int|None=None # loader processes (default: all cores with a GPU, none without)
 
