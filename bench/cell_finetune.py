@@ -13,7 +13,7 @@ flips, AdamW and a one-cycle schedule. Scored like the cells report's choice: mA
 set (seed 41, 150 fields), the fine-tuned model in the `cell` method alone and in `combined` with the packaged
 model's `image` probabilities, beside the packaged model's own methods.
 """
-import argparse, os, platform, tempfile, time
+import argparse, os, tempfile, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch, torch.nn.functional as F
 from hpaic_nb.cells import (CELL_WINDOW, CellReader, cell_learner, cell_map, cell_method, cell_truth, combine, field_cells,
@@ -21,6 +21,7 @@ from hpaic_nb.cells import (CELL_WINDOW, CellReader, cell_learner, cell_map, cel
 from hpaic_nb.files import KaggleLayout, folder_ids, one_hot, read_labels
 from hpaic_nb.learner import PRETRAINED_DIR, load_model_files, save_model_files
 from hpaic_nb.synth.fields import generate_dataset
+from machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = PRETRAINED_DIR/'hpa_cnn_synthetic'
@@ -91,10 +92,9 @@ def main():
             probs[f'combined (packaged image, {loss} fine-tune cell)'] = combine(image, tuned)
     table = pd.Series({k: cell_map(y, v)[0] for k, v in probs.items()}, name='validation mAP').sort_values(ascending=False)
     n_windows = sum(len(b) for b in bags)
-    machine = f"{os.cpu_count()} CPU cores ({platform.machine()}), torch {torch.__version__}, {torch.get_num_threads()} threads"
     text = (f"{table.round(3).to_frame().to_markdown()}\n\nmAP over the {len(cells)} cells of the cells report's validation "
             f"set (seed 41, 150 fields). Fine-tuned from the packaged model on {a.n_fields} generated fields (seed {a.seed}, "
-            f"{n_windows} cell windows), {a.epochs} epochs, lr {a.lr:g}, 4 fields a step, log-sum-exp r {a.r:g}; on {machine}.\n")
+            f"{n_windows} cell windows), {a.epochs} epochs, lr {a.lr:g}, 4 fields a step, log-sum-exp r {a.r:g}; on {machine()}.\n")
     Path(a.md).write_text(text); print(text)
 
 if __name__ == '__main__': main()

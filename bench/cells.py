@@ -10,9 +10,9 @@ reading included. The test-set estimate multiplies the per-field time by `--n-fi
 fields as we recall its data page: pass the count of your copy), half at each size. No GPU rate is measured yet
 (`bench/gpu.py` has no results on a GPU): the GPU estimate is left out rather than guessed.
 """
-import argparse, os, platform, statistics, tempfile, time
+import argparse, statistics, tempfile, time
 from pathlib import Path
-import pandas as pd, torch
+import pandas as pd
 from PIL import Image
 from hpaic_nb.cells import predict_cells
 from hpaic_nb.core import CHANNELS
@@ -20,6 +20,7 @@ from hpaic_nb.files import mask_path, open_rgby, save_mask
 from hpaic_nb.learner import PRETRAINED_DIR
 from hpaic_nb.segmentation import segment_cells
 from hpaic_nb.test_utils import real_labels_dir
+from machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELD = 'f0ac7116-bb99-11e8-b2b9-ac1f6b6435d0'  # the aggresome field
@@ -51,8 +52,7 @@ def main():
                                   'field (s)': seg + cells}
     table = pd.DataFrame(rows).T
     per_field = table['field (s)'].mean()
-    machine = f"{os.cpu_count()} CPU cores ({platform.machine()}), torch {torch.__version__}, {torch.get_num_threads()} threads"
-    text = (f"{table.round(2).to_markdown()}\n\nOn {machine}; median of {a.runs} runs after a warm-up. The 2021 test set, "
+    text = (f"{table.round(2).to_markdown()}\n\nOn {machine()}; median of {a.runs} runs after a warm-up. The 2021 test set, "
             f"{a.n_fields} fields, half at each size: about {per_field*a.n_fields/60:.0f} minutes on this machine. "
             f"GPU: not measured.\n")
     Path(a.md).write_text(text); print(text)
