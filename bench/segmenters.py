@@ -34,11 +34,11 @@ from importlib.metadata import version
 from itertools import product
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from PIL import Image
 from hpaic_nb.files import folder_ids, mask_path, open_rgby, read_mask
-from hpaic_nb.segmentation import match_cells, resize_labels, segment_cells, work_side
+from hpaic_nb.segmentation import match_cells, resize_labels, resize_plane, segment_cells, work_shape
 from hpaic_nb.synth.fields import generate_dataset
 from hpaic_nb.test_utils import real_labels_dir
+from machine import machine
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTRAS = ROOT.parent/'extras'  # beside the repository, out of its environment
@@ -77,17 +77,10 @@ def load_cellpose(path:Path, model:Path):
         fail(f"{model}: its keys are not those of cellpose's CPnet: remake it with --convert")
     return dynamics, net
 
-def shrunk(plane:np.ndarray, shape:tuple)->np.ndarray:
-    "`plane` resized to `shape` (area-averaged when shrinking), as float32."
-    if plane.shape == shape: return plane.astype(np.float32)
-    im = Image.fromarray(plane).resize(shape[::-1], Image.BOX if shape[0] < plane.shape[0] else Image.BILINEAR)
-    return np.asarray(im, np.float32)
-
 def net_input(img:np.ndarray)->np.ndarray:
     "The field at its work side as the network's `(h, w, 2)` input: cytoplasm (red + yellow), nucleus (blue)."
-    h, w = img.shape[-2:]
-    side = work_side(max(h, w)); shape = (round(h*side/max(h, w)), round(w*side/max(h, w)))
-    r, b, y = (shrunk(img[c], shape) for c in (0, 2, 3))
+    shape = work_shape(img.shape[-2:])
+    r, b, y = (resize_plane(img[c], shape) for c in (0, 2, 3))  # 0..1: cellpose normalises each plane itself
     return np.stack([r + y, b], -1)
 
 def cellpose_cells(net, img:np.ndarray, setting:dict)->np.ndarray:
@@ -162,12 +155,11 @@ def md(table:pd.DataFrame)->str:
     "`table` as markdown, its index as columns, numbers to 3 decimals."
     return table.reset_index().round(3).to_markdown(index=False)
 
-def machine()->str:
-    "The cores, CPU model, torch and cellpose versions."
+def machine_line()->str:
+    "`machine()`, the CPU's model and cellpose's version."
     model = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines()
                   if l.startswith('model name')), 'unknown CPU')
-    return (f"{os.cpu_count()} cores ({model}), torch {torch.__version__} on the CPU at {torch.get_num_threads()} threads, "
-            f"cellpose {version('cellpose')}")
+    return f"{machine()}, {model}, cellpose {version('cellpose')}"
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -223,7 +215,7 @@ def main():
         timing = (f"{secs.round(2).to_markdown()}\n\nSeconds per 2048-px field, decoded image to labels, median of {a.repeat} "
                   f"runs after a warm-up: wall clock (s) and CPU time of this process, all its threads (CPU s). {flag}")
     text = (f"# Cell segmenters: `segment_cells` against the Cellpose network of scellseg 0.1.8\n\n"
-            f"On {machine()}; {time.time() - start:.0f} s. The network runs on the field shrunk to 512 px (`work_side`; the "
+            f"On {machine_line()}; {time.time() - start:.0f} s. The network runs on the field shrunk to 512 px (`work_side`; the "
             f"real 2048-px fields by 4), input channels cytoplasm = red + yellow, nucleus = blue; labels enlarged back "
             f"with `resize_labels`.\n\n"
             f"## Matched cells (IoU > 0.5)\n\nAgainst the HPA's own masks (real fields, one each) and the generator's masks "

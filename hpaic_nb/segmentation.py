@@ -15,8 +15,8 @@ from .core import InputError, MissingFileError, refuse_existing, tracked
 from .files import folder_ids, mask_path, open_rgby, save_mask
 
 # %% auto #0
-__all__ = ['NUCLEUS_MIN_AREA', 'NUCLEUS_SPLIT_H', 'CELL_FOREGROUND', 'match_cells', 'work_side', 'resize_labels',
-           'segment_nuclei', 'segment_cells', 'segment_folder']
+__all__ = ['NUCLEUS_MIN_AREA', 'NUCLEUS_SPLIT_H', 'CELL_FOREGROUND', 'match_cells', 'work_side', 'work_shape', 'resize_plane',
+           'resize_labels', 'segment_nuclei', 'segment_cells', 'segment_folder']
 
 # %% ../nbs/api/21_segmentation.ipynb #97c9796b
 def match_cells(
@@ -43,7 +43,14 @@ def work_side(
     "The side a field is segmented at: its own, within 256..512."
     return int(min(max(side, 256), 512))
 
-def _resized(plane:np.ndarray, shape:tuple)->np.ndarray:
+def work_shape(
+    shape:tuple, # the field's `(H, W)`
+)->tuple:
+    "The `(h, w)` a field is segmented at: its longer side at `work_side`, its aspect kept."
+    side = work_side(max(shape))
+    return tuple(round(n*side/max(shape)) for n in shape)
+
+def resize_plane(plane:np.ndarray, shape:tuple)->np.ndarray:
     "`plane` (uint8) resized to `shape` (area-averaged when shrinking), as float32 0..1."
     if plane.shape == shape: return plane.astype(np.float32)/255
     im = Image.fromarray(plane).resize(shape[::-1], Image.BOX if shape[0] < plane.shape[0] else Image.BILINEAR)
@@ -79,17 +86,16 @@ def segment_cells(
     img:np.ndarray, # `(4, H, W)` uint8 field in `CHANNELS` order
 )->np.ndarray: # uint16 `(H, W)`: 0 background, 1..N one label per cell
     "The cells of a field: nuclei grown through the microtubule and ER stains (a seeded watershed)."
-    h, w = img.shape[-2:]
-    side = work_side(max(h, w)); shape = (round(h*side/max(h, w)), round(w*side/max(h, w)))
-    r, b, y = (_resized(img[c], shape) for c in (0, 2, 3))
-    u = side/512
+    shape = work_shape(img.shape[-2:])
+    r, b, y = (resize_plane(img[c], shape) for c in (0, 2, 3))
+    u = max(shape)/512
     nuclei = segment_nuclei(b, u)
-    if not nuclei.any(): return np.zeros((h, w), np.uint16)
+    if not nuclei.any(): return np.zeros(img.shape[-2:], np.uint16)
     body = filters.gaussian(r + y, 4*u)
     fg = (body > CELL_FOREGROUND*filters.threshold_otsu(body)) | (nuclei > 0)
     cells = segmentation.watershed(-body, nuclei, mask=fg)
     cells = segmentation.relabel_sequential(cells)[0]
-    return resize_labels(cells, (h, w)).astype(np.uint16)
+    return resize_labels(cells, img.shape[-2:]).astype(np.uint16)
 
 # %% ../nbs/api/21_segmentation.ipynb #efa125c7
 def segment_folder(
